@@ -1,0 +1,1 @@
+//! The .mpy linker (work in progress).
