@@ -1,0 +1,284 @@
+//! The fast renderer, in pull form: one chunk at a time.
+
+use core::fmt;
+
+use crate::paint::{paint_layer, Placement};
+use crate::{Layer, RenderParams};
+
+/// Logical pixels of one row the renderer keeps between chunks, so that a
+/// row repeated by the scale, or split between two chunks, is composed once.
+pub const ROW_CACHE_PIXELS: usize = 256;
+
+/// Layers a chunk can single out as crossing it. A chunk crossed by more
+/// layers than this is still rendered exactly, testing every layer per row.
+const ACTIVE_LAYERS: usize = 64;
+
+/// The buffer given for a chunk holds less than one pixel (2 bytes).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct BufferTooSmall;
+
+impl fmt::Display for BufferTooSmall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("buffer must hold at least 2 bytes")
+    }
+}
+
+impl core::error::Error for BufferTooSmall {}
+
+/// Renders a rectangle chunk by chunk into buffers the caller passes each
+/// time: the pull form of [`crate::render`], giving the same bytes.
+///
+/// Each call fills `2 * floor(len / 2)` bytes of the buffer it is given (less
+/// for the last chunk) and returns them, or `None` once the rectangle is done.
+/// The renderer holds no borrow between calls, so a caller can alternate two
+/// buffers while DMA sends the other one, or look its layers up afresh before
+/// every chunk.
+///
+/// ```
+/// use stage_core::{ChunkRenderer, Layer, Rect, RenderParams};
+/// let layers: [Layer; 0] = [];
+/// let params = RenderParams::new(Rect::new(0, 0, 10, 3).unwrap());
+/// let mut renderer = ChunkRenderer::new(&params);
+/// let (mut a, mut b) = ([0u8; 16], [0u8; 16]);
+/// let mut sizes = Vec::new();
+/// loop {
+///     let buffer = if sizes.len() % 2 == 0 { &mut a } else { &mut b };
+///     match renderer.next_chunk(&layers, buffer).unwrap() {
+///         Some(chunk) => sizes.push(chunk.len()),
+///         None => break,
+///     }
+/// }
+/// assert_eq!(sizes, [16, 16, 16, 12]);
+/// ```
+#[derive(Clone)]
+pub struct ChunkRenderer {
+    params: RenderParams,
+    /// Output row and column of the next pixel.
+    row: u32,
+    col: u32,
+    cache: RowCache,
+}
+
+#[derive(Clone)]
+struct RowCache {
+    valid: bool,
+    /// Logical row, relative to the rectangle's top.
+    y: u32,
+    /// Logical column of `pixels[0]`, relative to the rectangle's left.
+    start: u32,
+    len: u32,
+    pixels: [[u8; 2]; ROW_CACHE_PIXELS],
+}
+
+impl RowCache {
+    fn holds(&self, y: u32, x: u32) -> bool {
+        self.valid && self.y == y && x >= self.start && x < self.start + self.len
+    }
+}
+
+impl ChunkRenderer {
+    /// A renderer at the start of the rectangle.
+    pub fn new(params: &RenderParams) -> Self {
+        ChunkRenderer {
+            params: *params,
+            row: 0,
+            col: 0,
+            cache: RowCache {
+                valid: false,
+                y: 0,
+                start: 0,
+                len: 0,
+                pixels: [[0; 2]; ROW_CACHE_PIXELS],
+            },
+        }
+    }
+
+    /// The parameters being rendered.
+    pub fn params(&self) -> &RenderParams {
+        &self.params
+    }
+
+    /// Whether every chunk has been produced.
+    pub fn is_done(&self) -> bool {
+        self.remaining_len() == 0
+    }
+
+    /// Bytes of the stream not produced yet.
+    pub fn remaining_len(&self) -> u64 {
+        let width = u64::from(self.params.output_width());
+        let rows_left = u64::from(self.params.output_height().saturating_sub(self.row));
+        2 * (rows_left * width).saturating_sub(u64::from(self.col))
+    }
+
+    /// Forgets the composed row kept between chunks. Call it when the layers
+    /// (or the buffers they view) may have changed since the last chunk, so
+    /// the next chunk shows the change; a new render needs no call.
+    pub fn invalidate_cache(&mut self) {
+        self.cache.valid = false;
+    }
+
+    /// Fills the next chunk into `buffer` and returns it, or `None` when the
+    /// rectangle is done.
+    pub fn next_chunk<'b>(
+        &mut self,
+        layers: &[Layer<'_>],
+        buffer: &'b mut [u8],
+    ) -> Result<Option<&'b [u8]>, BufferTooSmall> {
+        let (pixels, _) = buffer.as_chunks_mut::<2>();
+        if pixels.is_empty() {
+            return Err(BufferTooSmall);
+        }
+        let remaining = self.remaining_len() / 2;
+        if remaining == 0 {
+            return Ok(None);
+        }
+        let count = pixels
+            .len()
+            .min(usize::try_from(remaining).unwrap_or(usize::MAX));
+        let pixels = &mut pixels[..count];
+
+        let out_width = self.params.output_width();
+        let scale = u32::from(self.params.scale());
+        let last_row = self.row + ((self.col as usize + count - 1) / out_width as usize) as u32;
+        let active = Active::find(layers, &self.params, self.row / scale, last_row / scale);
+
+        let mut rest = pixels;
+        while !rest.is_empty() {
+            let n = rest.len().min((out_width - self.col) as usize);
+            let (segment, tail) = rest.split_at_mut(n);
+            self.emit_segment(layers, &active, segment);
+            rest = tail;
+            self.col += n as u32;
+            if self.col == out_width {
+                self.col = 0;
+                self.row += 1;
+            }
+        }
+        let buffer: &'b [u8] = buffer;
+        Ok(Some(&buffer[..2 * count]))
+    }
+
+    /// Emits output pixels `col..col + out.len()` of the current output row.
+    fn emit_segment(&mut self, layers: &[Layer<'_>], active: &Active, out: &mut [[u8; 2]]) {
+        let scale = u32::from(self.params.scale());
+        let y = self.row / scale;
+        let mut col = self.col;
+        let mut rest = out;
+        while !rest.is_empty() {
+            let x = col / scale;
+            if !self.cache.holds(y, x) {
+                self.compose(layers, active, y, x);
+            }
+            let cache = &self.cache;
+            let cached = &cache.pixels[..cache.len as usize];
+            // Output columns the cache can serve from `col` on.
+            let end = (cache.start + cache.len) * scale;
+            let n = rest.len().min((end - col) as usize);
+            let (dst, tail) = rest.split_at_mut(n);
+            replicate(
+                &cached[(x - cache.start) as usize..],
+                col % scale,
+                scale,
+                dst,
+            );
+            rest = tail;
+            col += n as u32;
+        }
+    }
+
+    /// Composes logical row `y` from logical column `x` on into the cache.
+    fn compose(&mut self, layers: &[Layer<'_>], active: &Active, y: u32, x: u32) {
+        let (x0, y0, _, _) = self.params.rect().corners();
+        let width = u32::from(self.params.rect().width());
+        let len = (width - x).min(ROW_CACHE_PIXELS as u32);
+        let cache = &mut self.cache;
+        (cache.valid, cache.y, cache.start, cache.len) = (true, y, x, len);
+        let row = &mut cache.pixels[..len as usize];
+        row.fill(self.params.fill().bytes());
+        let screen_y = i32::from(y0) + y as i32;
+        let screen_x = i32::from(x0) + x as i32;
+        let viewport = self.params.viewport();
+        active.back_to_front(layers, |layer| {
+            paint_layer(layer, viewport, screen_y, screen_x, row)
+        });
+    }
+}
+
+/// Copies logical pixels to output pixels, each `scale` times; the first
+/// one has already been sent `phase` times.
+#[inline]
+fn replicate(src: &[[u8; 2]], phase: u32, scale: u32, dst: &mut [[u8; 2]]) {
+    if scale == 1 {
+        if let Some(src) = src.get(..dst.len()) {
+            dst.copy_from_slice(src);
+        }
+        return;
+    }
+    let scale = scale as usize;
+    let mut src = src.iter();
+    let first = (scale - phase as usize).min(dst.len());
+    let (head, body) = dst.split_at_mut(first);
+    if let Some(&px) = src.next() {
+        head.fill(px);
+    }
+    for (run, &px) in body.chunks_mut(scale).zip(src) {
+        run.fill(px);
+    }
+}
+
+/// The layers that cross a chunk, as indices into the scene.
+struct Active {
+    indices: [u16; ACTIVE_LAYERS],
+    len: usize,
+    /// Too many to list: test every layer.
+    all: bool,
+}
+
+impl Active {
+    /// Finds the layers crossing logical rows `first..=last` (relative to the
+    /// rectangle's top) anywhere within the rectangle's columns.
+    fn find(layers: &[Layer<'_>], params: &RenderParams, first: u32, last: u32) -> Self {
+        let mut active = Active {
+            indices: [0; ACTIVE_LAYERS],
+            len: 0,
+            all: layers.len() > usize::from(u16::MAX),
+        };
+        if active.all {
+            return active;
+        }
+        let (x0, y0, x1, _) = params.rect().corners();
+        let (left, right) = (i32::from(x0), i32::from(x1));
+        let top = i32::from(y0) + first as i32;
+        let bottom = i32::from(y0) + last as i32;
+        let viewport = params.viewport();
+        for (index, layer) in layers.iter().enumerate() {
+            if Placement::of(layer, viewport).meets(left, right, top, bottom) {
+                if active.len == ACTIVE_LAYERS {
+                    active.all = true;
+                    break;
+                }
+                active.indices[active.len] = index as u16;
+                active.len += 1;
+            }
+        }
+        active
+    }
+
+    /// Calls `paint` on the active layers, back one first.
+    #[inline]
+    fn back_to_front<'l, 'a: 'l>(
+        &self,
+        layers: &'l [Layer<'a>],
+        mut paint: impl FnMut(&'l Layer<'a>),
+    ) {
+        if self.all {
+            layers.iter().rev().for_each(paint);
+        } else {
+            for &index in self.indices[..self.len].iter().rev() {
+                if let Some(layer) = layers.get(usize::from(index)) {
+                    paint(layer);
+                }
+            }
+        }
+    }
+}
