@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use crate::paint::{paint_layer, Placement};
+use crate::paint::{paint_layer, Mode, PairTable, Placement};
 use crate::{Layer, RenderParams};
 
 /// Logical pixels of one row the renderer keeps between chunks, so that a
@@ -57,6 +57,7 @@ pub struct ChunkRenderer {
     row: u32,
     col: u32,
     cache: RowCache,
+    pairs: PairTable,
 }
 
 #[derive(Clone)]
@@ -90,6 +91,7 @@ impl ChunkRenderer {
                 len: 0,
                 pixels: [[0; 2]; ROW_CACHE_PIXELS],
             },
+            pairs: PairTable::new(),
         }
     }
 
@@ -115,6 +117,7 @@ impl ChunkRenderer {
     /// the next chunk shows the change; a new render needs no call.
     pub fn invalidate_cache(&mut self) {
         self.cache.valid = false;
+        self.pairs.clear();
     }
 
     /// Fills the next chunk into `buffer` and returns it, or `None` when the
@@ -191,16 +194,24 @@ impl ChunkRenderer {
         let (x0, y0, _, _) = self.params.rect().corners();
         let width = u32::from(self.params.rect().width());
         let len = (width - x).min(ROW_CACHE_PIXELS as u32);
-        let cache = &mut self.cache;
+        let (cache, pairs) = (&mut self.cache, &mut self.pairs);
         (cache.valid, cache.y, cache.start, cache.len) = (true, y, x, len);
         let row = &mut cache.pixels[..len as usize];
-        row.fill(self.params.fill().bytes());
+        let fill = self.params.fill().bytes();
         let screen_y = i32::from(y0) + y as i32;
         let screen_x = i32::from(x0) + x as i32;
         let viewport = self.params.viewport();
+        // The back-most layer crossing the row paints onto nothing; the
+        // ones in front paint over it.
+        let mut mode = Mode::Base(fill);
         active.back_to_front(layers, |layer| {
-            paint_layer(layer, viewport, screen_y, screen_x, row)
+            if paint_layer(layer, viewport, screen_y, screen_x, row, pairs, mode) {
+                mode = Mode::Over;
+            }
         });
+        if let Mode::Base(_) = mode {
+            row.fill(fill);
+        }
     }
 }
 
@@ -215,14 +226,33 @@ fn replicate(src: &[[u8; 2]], phase: u32, scale: u32, dst: &mut [[u8; 2]]) {
         return;
     }
     let scale = scale as usize;
-    let mut src = src.iter();
     let first = (scale - phase as usize).min(dst.len());
     let (head, body) = dst.split_at_mut(first);
-    if let Some(&px) = src.next() {
-        head.fill(px);
+    let Some((&px, src)) = src.split_first() else {
+        return;
+    };
+    head.fill(px);
+    match scale {
+        2 => repeat::<2>(src, body),
+        3 => repeat::<3>(src, body),
+        4 => repeat::<4>(src, body),
+        _ => {
+            for (run, &px) in body.chunks_mut(scale).zip(src) {
+                run.fill(px);
+            }
+        }
     }
-    for (run, &px) in body.chunks_mut(scale).zip(src) {
-        run.fill(px);
+}
+
+/// Writes each pixel of `src` `N` times into `dst`.
+#[inline]
+fn repeat<const N: usize>(src: &[[u8; 2]], dst: &mut [[u8; 2]]) {
+    let (runs, tail) = dst.as_chunks_mut::<N>();
+    for (run, &px) in runs.iter_mut().zip(src) {
+        *run = [px; N];
+    }
+    if let Some(&px) = src.get(runs.len()) {
+        tail.fill(px);
     }
 }
 

@@ -51,7 +51,7 @@ impl WireColor {
     /// Whether this is the transparency key.
     #[inline]
     pub const fn is_transparent(self) -> bool {
-        self.0[0] == 0xF8 && self.0[1] == 0x1F
+        u16::from_ne_bytes(self.0) == u16::from_ne_bytes(Self::TRANSPARENT.0)
     }
 
     /// Expands to 8-bit red, green and blue (low bits filled by repeating the

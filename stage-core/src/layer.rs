@@ -5,6 +5,29 @@ use crate::format::{
 };
 use crate::Rotation;
 
+/// Where a layer lies in the world and how big it is, in pixels. Every
+/// layer kind starts with it, at the same offset, so the renderer reads it
+/// without looking at the kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C)]
+pub(crate) struct Area {
+    pub x: i16,
+    pub y: i16,
+    pub width: u16,
+    pub height: u16,
+}
+
+impl Area {
+    const fn new(width: u16, height: u16) -> Self {
+        Area {
+            x: 0,
+            y: 0,
+            width,
+            height,
+        }
+    }
+}
+
 /// A grid of tiles: every 16x16 cell shows the bank tile its map names.
 ///
 /// ```
@@ -17,12 +40,12 @@ use crate::Rotation;
 /// assert_eq!(grid.position(), (-8, 4));
 /// ```
 #[derive(Clone, Copy, Debug)]
+#[repr(C)]
 pub struct Grid<'a> {
+    area: Area,
     bank: Bank<'a>,
     palette: Palette<'a>,
     map: TileMap<&'a [u8]>,
-    x: i16,
-    y: i16,
     rotation: Rotation,
 }
 
@@ -30,11 +53,10 @@ impl<'a> Grid<'a> {
     /// A grid at (0, 0), not rotated.
     pub fn new(bank: Bank<'a>, palette: Palette<'a>, map: TileMap<&'a [u8]>) -> Self {
         Grid {
+            area: Area::new(map.width() * TILE_SIZE, map.height() * TILE_SIZE),
             bank,
             palette,
             map,
-            x: 0,
-            y: 0,
             rotation: Rotation::Identity,
         }
     }
@@ -61,12 +83,12 @@ impl<'a> Grid<'a> {
 
     /// The position of the top-left corner, in world pixels.
     pub fn position(&self) -> (i16, i16) {
-        (self.x, self.y)
+        (self.area.x, self.area.y)
     }
 
     /// Moves the top-left corner to (x, y).
     pub fn set_position(&mut self, x: i16, y: i16) {
-        (self.x, self.y) = (x, y);
+        (self.area.x, self.area.y) = (x, y);
     }
 
     /// The rotation applied to every tile in place.
@@ -95,14 +117,12 @@ impl<'a> Grid<'a> {
 /// assert!(ball.set_frame(16).is_err());
 /// ```
 #[derive(Clone, Copy, Debug)]
+#[repr(C)]
 pub struct Sprite<'a> {
+    area: Area,
     bank: Bank<'a>,
     palette: Palette<'a>,
     frame: u8,
-    width: u16,
-    height: u16,
-    x: i16,
-    y: i16,
     rotation: Rotation,
 }
 
@@ -110,13 +130,10 @@ impl<'a> Sprite<'a> {
     /// A one-cell sprite showing tile 0 at (0, 0), not rotated.
     pub fn new(bank: Bank<'a>, palette: Palette<'a>) -> Self {
         Sprite {
+            area: Area::new(TILE_SIZE, TILE_SIZE),
             bank,
             palette,
             frame: 0,
-            width: 1,
-            height: 1,
-            x: 0,
-            y: 0,
             rotation: Rotation::Identity,
         }
     }
@@ -129,13 +146,13 @@ impl<'a> Sprite<'a> {
                 max: MAX_GRID_CELLS,
             });
         }
-        (self.width, self.height) = (width, height);
+        (self.area.width, self.area.height) = (width * TILE_SIZE, height * TILE_SIZE);
         Ok(self)
     }
 
     /// Width and height in cells.
     pub fn cells(&self) -> (u16, u16) {
-        (self.width, self.height)
+        (self.area.width / TILE_SIZE, self.area.height / TILE_SIZE)
     }
 
     /// The bank the frame comes from.
@@ -169,12 +186,12 @@ impl<'a> Sprite<'a> {
 
     /// The position of the top-left corner, in world pixels.
     pub fn position(&self) -> (i16, i16) {
-        (self.x, self.y)
+        (self.area.x, self.area.y)
     }
 
     /// Moves the top-left corner to (x, y).
     pub fn set_position(&mut self, x: i16, y: i16) {
-        (self.x, self.y) = (x, y);
+        (self.area.x, self.area.y) = (x, y);
     }
 
     /// The rotation.
@@ -198,23 +215,22 @@ impl<'a> Sprite<'a> {
 /// text.set_position(4, 4);
 /// ```
 #[derive(Clone, Copy, Debug)]
+#[repr(C)]
 pub struct Text<'a> {
+    area: Area,
     font: Font<'a>,
     palette: Palette<'a>,
     chars: TextChars<&'a [u8]>,
-    x: i16,
-    y: i16,
 }
 
 impl<'a> Text<'a> {
     /// A text layer at (0, 0).
     pub fn new(font: Font<'a>, palette: Palette<'a>, chars: TextChars<&'a [u8]>) -> Self {
         Text {
+            area: Area::new(chars.width() * GLYPH_SIZE, chars.height() * GLYPH_SIZE),
             font,
             palette,
             chars,
-            x: 0,
-            y: 0,
         }
     }
 
@@ -240,17 +256,18 @@ impl<'a> Text<'a> {
 
     /// The position of the top-left corner, in world pixels.
     pub fn position(&self) -> (i16, i16) {
-        (self.x, self.y)
+        (self.area.x, self.area.y)
     }
 
     /// Moves the top-left corner to (x, y).
     pub fn set_position(&mut self, x: i16, y: i16) {
-        (self.x, self.y) = (x, y);
+        (self.area.x, self.area.y) = (x, y);
     }
 }
 
 /// One layer of a scene. A scene is a slice of layers, front first.
 #[derive(Clone, Copy, Debug)]
+#[repr(C, u8)]
 pub enum Layer<'a> {
     /// A tile grid.
     Grid(Grid<'a>),
@@ -279,13 +296,22 @@ impl<'a> From<Text<'a>> for Layer<'a> {
 }
 
 impl Layer<'_> {
+    /// Position and size, in pixels.
+    #[inline]
+    pub(crate) fn area(&self) -> Area {
+        // Every kind starts with its area at the same offset, so the arms
+        // compile to one load.
+        match self {
+            Layer::Grid(grid) => grid.area,
+            Layer::Sprite(sprite) => sprite.area,
+            Layer::Text(text) => text.area,
+        }
+    }
+
     /// The position of the top-left corner, in world pixels.
     pub fn position(&self) -> (i16, i16) {
-        match self {
-            Layer::Grid(grid) => grid.position(),
-            Layer::Sprite(sprite) => sprite.position(),
-            Layer::Text(text) => text.position(),
-        }
+        let area = self.area();
+        (area.x, area.y)
     }
 
     /// Moves the top-left corner to (x, y).
@@ -300,13 +326,7 @@ impl Layer<'_> {
     /// Width and height of the area the layer covers, in pixels (each at
     /// most 32767). Outside it the layer is transparent.
     pub fn size(&self) -> (u16, u16) {
-        match self {
-            Layer::Grid(grid) => (grid.map.width() * TILE_SIZE, grid.map.height() * TILE_SIZE),
-            Layer::Sprite(sprite) => (sprite.width * TILE_SIZE, sprite.height * TILE_SIZE),
-            Layer::Text(text) => (
-                text.chars.width() * GLYPH_SIZE,
-                text.chars.height() * GLYPH_SIZE,
-            ),
-        }
+        let area = self.area();
+        (area.width, area.height)
     }
 }

@@ -7,7 +7,7 @@
 //! tile row (16 pixels) or glyph row (8 pixels) at a time instead of a pixel
 //! at a time.
 
-use crate::{Bank, Layer, Palette, Rotation, Text};
+use crate::{Bank, Layer, Palette, Rotation, Text, WireColor};
 
 /// Where a layer lies on the screen: the screen pixel its top-left corner
 /// is drawn at, and its size. Screen pixel (x, y) shows layer pixel
@@ -24,13 +24,12 @@ pub(crate) struct Placement {
 impl Placement {
     #[inline]
     pub fn of(layer: &Layer<'_>, viewport: (i16, i16)) -> Self {
-        let (x, y) = layer.position();
-        let (width, height) = layer.size();
+        let area = layer.area();
         Placement {
-            left: x.wrapping_sub(viewport.0).into(),
-            top: y.wrapping_sub(viewport.1).into(),
-            width: width.into(),
-            height: height.into(),
+            left: area.x.wrapping_sub(viewport.0).into(),
+            top: area.y.wrapping_sub(viewport.1).into(),
+            width: area.width.into(),
+            height: area.height.into(),
         }
     }
 
@@ -45,8 +44,65 @@ impl Placement {
     }
 }
 
+/// A byte of a tile row (two pixels) to the two colours it shows, for one
+/// palette: halves the work per pixel of opaque tile rows. Built once per
+/// render for the first large grid palette that asks, kept while the
+/// palette's contents stay the same.
+#[derive(Clone)]
+pub(crate) struct PairTable {
+    palette: Option<[[u8; 2]; 16]>,
+    pairs: [[[u8; 2]; 2]; 256],
+}
+
+type Pairs = [[[u8; 2]; 2]; 256];
+
+impl PairTable {
+    pub const fn new() -> Self {
+        PairTable {
+            palette: None,
+            pairs: [[[0; 2]; 2]; 256],
+        }
+    }
+
+    /// Forgets the palette, so the next large grid builds the table anew.
+    pub fn clear(&mut self) {
+        self.palette = None;
+    }
+
+    /// The pairs of `palette`, if the table holds it or is still free.
+    fn pairs(&mut self, palette: Palette<'_>) -> Option<&Pairs> {
+        let entries = palette.entries();
+        match &self.palette {
+            Some(held) if held == entries => {}
+            Some(_) => return None,
+            None => {
+                for (byte, pair) in self.pairs.iter_mut().enumerate() {
+                    *pair = [entries[byte >> 4], entries[byte & 15]];
+                }
+                self.palette = Some(*entries);
+            }
+        }
+        Some(&self.pairs)
+    }
+}
+
+/// Grid rows shorter than this don't use a pair table.
+const PAIR_TABLE_MIN_PIXELS: usize = 64;
+
+/// How a layer is painted into a row.
+#[derive(Clone, Copy)]
+pub(crate) enum Mode {
+    /// Over what the row already holds: transparent pixels keep it.
+    Over,
+    /// As the back-most layer of the row, onto nothing: the row is not
+    /// filled yet. Every pixel is written: transparent ones (and the parts
+    /// of the row the layer doesn't cover) with the background.
+    Base([u8; 2]),
+}
+
 /// Paints `layer` into `row`, which holds screen row `y` from screen column
-/// `x` on.
+/// `x` on. Returns whether the layer crosses the row; in [`Mode::Base`]
+/// nothing is written when it doesn't.
 #[inline]
 pub(crate) fn paint_layer(
     layer: &Layer<'_>,
@@ -54,71 +110,169 @@ pub(crate) fn paint_layer(
     y: i32,
     x: i32,
     row: &mut [[u8; 2]],
-) {
+    table: &mut PairTable,
+    mode: Mode,
+) -> bool {
     let at = Placement::of(layer, viewport);
     let ly = y - at.top;
     if ly < 0 || ly >= at.height {
-        return;
+        return false;
     }
     let begin = x.max(at.left);
     let end = (x + row.len() as i32).min(at.left + at.width);
     if begin >= end {
-        return;
+        return false;
     }
-    let Some(dst) = row.get_mut((begin - x) as usize..(end - x) as usize) else {
-        return;
+    let (begin, end) = ((begin - x) as usize, (end - x) as usize);
+    let mut base = None;
+    if let Mode::Base(fill) = mode {
+        if let Some(before) = row.get_mut(..begin) {
+            before.fill(fill);
+        }
+        if let Some(after) = row.get_mut(end..) {
+            after.fill(fill);
+        }
+        base = Some(fill);
+    }
+    let Some(dst) = row.get_mut(begin..end) else {
+        return true;
     };
-    let lx = (begin - at.left) as u16;
+    let lx = (begin as i32 + x - at.left) as u16;
     let ly = ly as u16;
     match layer {
         Layer::Grid(grid) => {
             let map = grid.map();
             let ty = ly >> 4;
-            paint_tiles(
-                dst,
-                lx,
-                ly,
-                |tx| map.tile(tx, ty),
-                grid.bank(),
-                grid.palette(),
-                grid.rotation(),
-            )
+            let mut colors = *grid.palette().entries();
+            let palette = opaque_for(&mut colors, grid.palette(), base);
+            let pairs = if dst.len() >= PAIR_TABLE_MIN_PIXELS {
+                table.pairs(palette)
+            } else {
+                None
+            };
+            let tiles = Tiles {
+                bank: grid.bank(),
+                palette,
+                pairs,
+                rotation: grid.rotation(),
+                cy: (ly & 15) as u8,
+            };
+            tiles.paint(dst, lx, |tx| map.tile(tx, ty))
         }
-        Layer::Sprite(sprite) => paint_tiles(
-            dst,
-            lx,
-            ly,
-            |_| sprite.frame(),
-            sprite.bank(),
-            sprite.palette(),
-            sprite.rotation(),
-        ),
-        Layer::Text(text) => paint_text(dst, lx, ly, text),
+        Layer::Sprite(sprite) => {
+            let mut colors = *sprite.palette().entries();
+            let tiles = Tiles {
+                bank: sprite.bank(),
+                palette: opaque_for(&mut colors, sprite.palette(), base),
+                pairs: None,
+                rotation: sprite.rotation(),
+                cy: (ly & 15) as u8,
+            };
+            let frame = sprite.frame();
+            tiles.paint(dst, lx, |_| frame)
+        }
+        Layer::Text(text) => paint_text(dst, lx, ly, text, base),
+    }
+    true
+}
+
+/// The palette to paint with: `palette` itself over other layers; as the
+/// base layer, a copy in `colors` with transparent entries replaced by the
+/// background, whose every entry is then written.
+#[inline]
+fn opaque_for<'c>(
+    colors: &'c mut [[u8; 2]; 16],
+    palette: Palette<'c>,
+    base: Option<[u8; 2]>,
+) -> Palette<'c> {
+    match base {
+        None => palette,
+        Some(fill) => {
+            let mut mask = palette.transparent_mask();
+            while mask != 0 {
+                colors[mask.trailing_zeros() as usize] = fill;
+                mask &= mask - 1;
+            }
+            Palette::opaque(colors)
+        }
     }
 }
 
-/// Paints the row `ly` of a tile layer into `dst`, whose first pixel is the
-/// layer's column `lx`.
-#[inline]
-fn paint_tiles(
-    dst: &mut [[u8; 2]],
-    mut lx: u16,
-    ly: u16,
-    tile_at: impl Fn(u16) -> u8,
-    bank: Bank<'_>,
-    palette: Palette<'_>,
+/// One row (`cy`) of turned tiles, and how to colour it.
+struct Tiles<'p> {
+    bank: Bank<'p>,
+    palette: Palette<'p>,
+    pairs: Option<&'p Pairs>,
     rotation: Rotation,
-) {
-    let cy = (ly & 15) as u8;
-    let mut rest = dst;
-    while !rest.is_empty() {
+    cy: u8,
+}
+
+impl Tiles<'_> {
+    /// Paints into `dst`, whose first pixel is the layer's column `lx`;
+    /// `tile_at(tx)` is the tile of column `tx`.
+    #[inline(always)]
+    fn paint(&self, dst: &mut [[u8; 2]], lx: u16, tile_at: impl Fn(u16) -> u8) {
+        let (bank, cy) = (self.bank, self.cy);
+        if self.rotation == Rotation::Identity {
+            self.paint_lines(dst, lx, |tx| bank.row(tile_at(tx), cy));
+        } else {
+            let rotation = self.rotation;
+            self.paint_lines(dst, lx, |tx| tile_line(bank, tile_at(tx), rotation, cy));
+        }
+    }
+
+    /// A partial tile, whole tiles, a partial tile; `line(tx)` gives the
+    /// nibbles of column `tx` in drawing order.
+    #[inline(always)]
+    fn paint_lines(&self, dst: &mut [[u8; 2]], lx: u16, line: impl Fn(u16) -> u64) {
+        let mut tx = lx >> 4;
+        let mut rest = dst;
         let cx = lx & 15;
-        let n = rest.len().min(usize::from(16 - cx));
-        let (head, tail) = rest.split_at_mut(n);
-        let line = tile_line(bank, tile_at(lx >> 4), rotation, cy);
-        paint_nibbles(head, line << (4 * cx), palette);
-        rest = tail;
-        lx += n as u16;
+        if cx != 0 {
+            let n = rest.len().min(usize::from(16 - cx));
+            let (head, tail) = rest.split_at_mut(n);
+            paint_part(head, line(tx) << (4 * cx), self.palette);
+            rest = tail;
+            tx += 1;
+        }
+        let (whole, tail) = rest.as_chunks_mut::<16>();
+        for dst in whole {
+            self.paint_whole(dst, line(tx));
+            tx += 1;
+        }
+        if !tail.is_empty() {
+            paint_part(tail, line(tx), self.palette);
+        }
+    }
+
+    /// Writes the opaque colours of the 16 nibbles of `line` (first pixel
+    /// in the top nibble) into `dst`.
+    #[inline(always)]
+    fn paint_whole(&self, dst: &mut [[u8; 2]; 16], line: u64) {
+        let entries = self.palette.entries();
+        let hidden = transparent_nibbles(line, self.palette.transparent_mask());
+        if hidden == 0 {
+            // No transparent pixel: no test per pixel.
+            let (pairs, _) = dst.as_chunks_mut::<2>();
+            if let Some(table) = self.pairs {
+                for (pair, byte) in pairs.iter_mut().zip(line.to_be_bytes()) {
+                    *pair = table[usize::from(byte)];
+                }
+            } else {
+                for (pair, byte) in pairs.iter_mut().zip(line.to_be_bytes()) {
+                    *pair = [
+                        entries[usize::from(byte >> 4)],
+                        entries[usize::from(byte & 15)],
+                    ];
+                }
+            }
+        } else if hidden != NIBBLE_HIGH_BIT {
+            for (i, px) in dst.iter_mut().enumerate() {
+                if hidden & (1 << (63 - 4 * i)) == 0 {
+                    *px = entries[(line >> (60 - 4 * i)) as usize & 15];
+                }
+            }
+        }
     }
 }
 
@@ -145,24 +299,50 @@ fn reverse_nibbles(v: u64) -> u64 {
     ((v >> 4) & 0x0F0F_0F0F_0F0F_0F0F) | ((v & 0x0F0F_0F0F_0F0F_0F0F) << 4)
 }
 
-/// Writes the opaque colours of the nibbles of `line` (first pixel in the
-/// top nibble) into `dst`.
-#[inline]
-fn paint_nibbles(dst: &mut [[u8; 2]], mut line: u64, palette: Palette<'_>) {
+const NIBBLE_LOW_BITS: u64 = 0x7777_7777_7777_7777;
+const NIBBLE_HIGH_BIT: u64 = 0x8888_8888_8888_8888;
+const NIBBLE_ONES: u64 = 0x1111_1111_1111_1111;
+
+/// The nibbles of `line` whose palette entry is transparent, as the high
+/// bit of each such nibble. `transparent` has bit `i` set when entry `i`
+/// is transparent.
+#[inline(always)]
+fn transparent_nibbles(line: u64, mut transparent: u16) -> u64 {
+    let mut hidden = 0;
+    while transparent != 0 {
+        let index = u64::from(transparent.trailing_zeros());
+        // Nibbles equal to `index` become zero; find the zero nibbles.
+        let x = line ^ (index * NIBBLE_ONES);
+        hidden |= !(((x & NIBBLE_LOW_BITS) + NIBBLE_LOW_BITS) | x);
+        transparent &= transparent - 1;
+    }
+    hidden & NIBBLE_HIGH_BIT
+}
+
+/// Writes the opaque colours of the first `dst.len()` (less than 16)
+/// nibbles of `line` into `dst`.
+#[inline(never)]
+fn paint_part(dst: &mut [[u8; 2]], mut line: u64, palette: Palette<'_>) {
+    let entries = palette.entries();
+    let opaque = palette.transparent_mask() == 0;
     for px in dst {
-        let color = palette.color((line >> 60) as u8);
-        if !color.is_transparent() {
-            *px = color.bytes();
+        let color = entries[(line >> 60) as usize];
+        if opaque || !WireColor(color).is_transparent() {
+            *px = color;
         }
         line <<= 4;
     }
 }
 
 /// Paints the row `ly` of a text layer into `dst`, whose first pixel is the
-/// layer's column `lx`.
+/// layer's column `lx`; as the base layer, transparent pixels get `base`.
 #[inline]
-fn paint_text(dst: &mut [[u8; 2]], mut lx: u16, ly: u16, text: &Text<'_>) {
-    let (font, palette, chars) = (text.font(), text.palette(), text.chars());
+fn paint_text(dst: &mut [[u8; 2]], mut lx: u16, ly: u16, text: &Text<'_>, base: Option<[u8; 2]>) {
+    let (font, chars) = (text.font(), text.chars());
+    let mut colors = *text.palette().entries();
+    let palette = opaque_for(&mut colors, text.palette(), base);
+    let entries = palette.entries();
+    let opaque = base.is_some();
     let (ty, cy) = (ly >> 3, (ly & 7) as u8);
     let mut rest = dst;
     while !rest.is_empty() {
@@ -172,15 +352,17 @@ fn paint_text(dst: &mut [[u8; 2]], mut lx: u16, ly: u16, text: &Text<'_>) {
         let cell = chars.char(lx >> 3, ty);
         let code = cell & 0x7F;
         if code != 0 {
-            let highlight = (cell >> 5) & 4;
+            let highlight = usize::from((cell >> 5) & 4);
             let mut bits = font.row(code, cy) >> (2 * cx);
             for px in head {
-                let color = palette.color((bits & 3) as u8 | highlight);
-                if !color.is_transparent() {
-                    *px = color.bytes();
+                let color = entries[usize::from(bits & 3) | highlight];
+                if opaque || !WireColor(color).is_transparent() {
+                    *px = color;
                 }
                 bits >>= 2;
             }
+        } else if let Some(fill) = base {
+            head.fill(fill);
         }
         rest = tail;
         lx += n as u16;

@@ -16,31 +16,62 @@ pub const PALETTE_LEN: usize = 32;
 /// assert_eq!(palette.color(1), WireColor::from_rgb565(0xFCE0));
 /// ```
 #[derive(Clone, Copy, Debug)]
-pub struct Palette<'a>(&'a [u8; PALETTE_LEN]);
+pub struct Palette<'a> {
+    entries: &'a [[u8; 2]; 16],
+    /// Bit `i` is set when entry `i` is transparent.
+    transparent: u16,
+}
 
 impl<'a> Palette<'a> {
     /// Views `bytes` as a palette; they must be exactly [`PALETTE_LEN`] long.
     pub fn new(bytes: &'a [u8]) -> Result<Self, FormatError> {
-        match bytes.try_into() {
-            Ok(array) => Ok(Palette(array)),
-            Err(_) => Err(FormatError::PaletteLength { len: bytes.len() }),
+        let (entries, _) = bytes.as_chunks::<2>();
+        match entries.try_into() {
+            Ok(entries) if bytes.len() == PALETTE_LEN => Ok(Self::from_entries(entries)),
+            _ => Err(FormatError::PaletteLength { len: bytes.len() }),
         }
     }
 
-    /// Views an array of the right size; cannot fail.
-    pub const fn from_array(bytes: &'a [u8; PALETTE_LEN]) -> Self {
-        Palette(bytes)
+    /// Views sixteen entries; cannot fail.
+    pub const fn from_entries(entries: &'a [[u8; 2]; 16]) -> Self {
+        let mut transparent = 0;
+        let mut i = 0;
+        while i < 16 {
+            if WireColor(entries[i]).is_transparent() {
+                transparent |= 1 << i;
+            }
+            i += 1;
+        }
+        Palette {
+            entries,
+            transparent,
+        }
     }
 
-    /// The underlying bytes.
-    pub const fn as_bytes(&self) -> &'a [u8; PALETTE_LEN] {
-        self.0
+    /// Views sixteen entries that are all painted, the transparency key
+    /// included: for the back-most layer, which has nothing behind it.
+    pub(crate) const fn opaque(entries: &'a [[u8; 2]; 16]) -> Self {
+        Palette {
+            entries,
+            transparent: 0,
+        }
+    }
+
+    /// The sixteen entries, each two bytes in wire order.
+    pub const fn entries(&self) -> &'a [[u8; 2]; 16] {
+        self.entries
     }
 
     /// Entry `index` (taken mod 16).
     #[inline]
     pub fn color(&self, index: u8) -> WireColor {
-        let at = (index as usize & 15) << 1;
-        WireColor([self.0[at], self.0[at | 1]])
+        WireColor(self.entries[index as usize & 15])
+    }
+
+    /// A mask of the transparent entries: bit `i` is set when entry `i` is
+    /// [`WireColor::TRANSPARENT`].
+    #[inline]
+    pub const fn transparent_mask(&self) -> u16 {
+        self.transparent
     }
 }
