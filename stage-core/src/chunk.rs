@@ -2,16 +2,20 @@
 
 use core::fmt;
 
-use crate::paint::{paint_layer, Mode, PairTable, Placement};
+use crate::paint::{paint_layer, Mode, PairTables, Placement};
 use crate::{Layer, RenderParams};
 
 /// Logical pixels of one row the renderer keeps between chunks, so that a
 /// row repeated by the scale, or split between two chunks, is composed once.
 pub const ROW_CACHE_PIXELS: usize = 256;
 
-/// Layers a chunk can single out as crossing it. A chunk crossed by more
-/// layers than this is still rendered exactly, testing every layer per row.
+/// Layers a band of rows can single out as crossing it. A band crossed by
+/// more layers than this is still rendered exactly, testing every layer per
+/// row.
 const ACTIVE_LAYERS: usize = 64;
+
+/// Logical rows whose crossing layers are found in one pass over the scene.
+const BAND_ROWS: u32 = 8;
 
 /// The buffer given for a chunk holds less than one pixel (2 bytes).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -57,7 +61,18 @@ pub struct ChunkRenderer {
     row: u32,
     col: u32,
     cache: RowCache,
-    pairs: PairTable,
+    pairs: PairTables,
+    band: Band,
+}
+
+/// The layers crossing a band of logical rows (relative to the rectangle's
+/// top), found once for all the chunks within the band.
+#[derive(Clone)]
+struct Band {
+    valid: bool,
+    first: u32,
+    last: u32,
+    active: Active,
 }
 
 #[derive(Clone)]
@@ -91,7 +106,13 @@ impl ChunkRenderer {
                 len: 0,
                 pixels: [[0; 2]; ROW_CACHE_PIXELS],
             },
-            pairs: PairTable::new(),
+            pairs: PairTables::new(),
+            band: Band {
+                valid: false,
+                first: 0,
+                last: 0,
+                active: Active::EMPTY,
+            },
         }
     }
 
@@ -117,6 +138,7 @@ impl ChunkRenderer {
     /// the next chunk shows the change; a new render needs no call.
     pub fn invalidate_cache(&mut self) {
         self.cache.valid = false;
+        self.band.valid = false;
         self.pairs.clear();
     }
 
@@ -143,7 +165,19 @@ impl ChunkRenderer {
         let out_width = self.params.output_width();
         let scale = u32::from(self.params.scale());
         let last_row = self.row + ((self.col as usize + count - 1) / out_width as usize) as u32;
-        let active = Active::find(layers, &self.params, self.row / scale, last_row / scale);
+        let (first, last) = (self.row / scale, last_row / scale);
+        let band = &mut self.band;
+        if !(band.valid && band.first <= first && last <= band.last) {
+            let height = u32::from(self.params.rect().height());
+            let last = last.max(first + BAND_ROWS - 1).min(height - 1);
+            *band = Band {
+                valid: true,
+                first,
+                last,
+                active: Active::find(layers, &self.params, first, last),
+            };
+        }
+        let active = self.band.active.clone();
 
         let mut rest = pixels;
         while !rest.is_empty() {
@@ -256,7 +290,8 @@ fn repeat<const N: usize>(src: &[[u8; 2]], dst: &mut [[u8; 2]]) {
     }
 }
 
-/// The layers that cross a chunk, as indices into the scene.
+/// The layers that cross a band of rows, as indices into the scene.
+#[derive(Clone)]
 struct Active {
     indices: [u16; ACTIVE_LAYERS],
     len: usize,
@@ -265,6 +300,12 @@ struct Active {
 }
 
 impl Active {
+    const EMPTY: Active = Active {
+        indices: [0; ACTIVE_LAYERS],
+        len: 0,
+        all: false,
+    };
+
     /// Finds the layers crossing logical rows `first..=last` (relative to the
     /// rectangle's top) anywhere within the rectangle's columns.
     fn find(layers: &[Layer<'_>], params: &RenderParams, first: u32, last: u32) -> Self {

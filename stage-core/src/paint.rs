@@ -45,44 +45,51 @@ impl Placement {
 }
 
 /// A byte of a tile row (two pixels) to the two colours it shows, for one
-/// palette: halves the work per pixel of opaque tile rows. Built once per
-/// render for the first large grid palette that asks, kept while the
-/// palette's contents stay the same.
+/// palette: halves the work per pixel of opaque tile rows.
 #[derive(Clone)]
-pub(crate) struct PairTable {
+struct PairTable {
     palette: Option<[[u8; 2]; 16]>,
-    pairs: [[[u8; 2]; 2]; 256],
+    pairs: Pairs,
 }
 
 type Pairs = [[[u8; 2]; 2]; 256];
 
-impl PairTable {
+/// Pair tables for the first two large grid palettes of a render, kept
+/// while the palettes' contents stay the same.
+#[derive(Clone)]
+pub(crate) struct PairTables([PairTable; 2]);
+
+impl PairTables {
     pub const fn new() -> Self {
-        PairTable {
+        const EMPTY: PairTable = PairTable {
             palette: None,
             pairs: [[[0; 2]; 2]; 256],
+        };
+        PairTables([EMPTY, EMPTY])
+    }
+
+    /// Forgets the palettes, so the next large grids build the tables anew.
+    pub fn clear(&mut self) {
+        for table in &mut self.0 {
+            table.palette = None;
         }
     }
 
-    /// Forgets the palette, so the next large grid builds the table anew.
-    pub fn clear(&mut self) {
-        self.palette = None;
-    }
-
-    /// The pairs of `palette`, if the table holds it or is still free.
+    /// The pairs of `palette`, if a table holds it or one is still free.
     fn pairs(&mut self, palette: Palette<'_>) -> Option<&Pairs> {
         let entries = palette.entries();
-        match &self.palette {
-            Some(held) if held == entries => {}
-            Some(_) => return None,
-            None => {
-                for (byte, pair) in self.pairs.iter_mut().enumerate() {
-                    *pair = [entries[byte >> 4], entries[byte & 15]];
-                }
-                self.palette = Some(*entries);
+        let index = self
+            .0
+            .iter()
+            .position(|table| table.palette.as_ref().is_none_or(|held| held == entries))?;
+        let table = &mut self.0[index];
+        if table.palette.is_none() {
+            for (byte, pair) in table.pairs.iter_mut().enumerate() {
+                *pair = [entries[byte >> 4], entries[byte & 15]];
             }
+            table.palette = Some(*entries);
         }
-        Some(&self.pairs)
+        Some(&table.pairs)
     }
 }
 
@@ -110,7 +117,7 @@ pub(crate) fn paint_layer(
     y: i32,
     x: i32,
     row: &mut [[u8; 2]],
-    table: &mut PairTable,
+    table: &mut PairTables,
     mode: Mode,
 ) -> bool {
     let at = Placement::of(layer, viewport);
@@ -143,7 +150,7 @@ pub(crate) fn paint_layer(
         Layer::Grid(grid) => {
             let map = grid.map();
             let ty = ly >> 4;
-            let mut colors = *grid.palette().entries();
+            let mut colors = None;
             let palette = opaque_for(&mut colors, grid.palette(), base);
             let pairs = if dst.len() >= PAIR_TABLE_MIN_PIXELS {
                 table.pairs(palette)
@@ -157,10 +164,18 @@ pub(crate) fn paint_layer(
                 rotation: grid.rotation(),
                 cy: (ly & 15) as u8,
             };
-            tiles.paint(dst, lx, |tx| map.tile(tx, ty))
+            // Cell (tx, ty) is nibble `tx & 1` of byte `(ty * width + tx) / 2`.
+            let (cells, row) = (map.as_bytes(), usize::from(ty) * usize::from(map.width()));
+            tiles.paint(dst, lx, |tx| {
+                let byte = cells
+                    .get((row + usize::from(tx)) >> 1)
+                    .copied()
+                    .unwrap_or(0);
+                (byte >> (!tx & 1) * 4) & 15
+            })
         }
         Layer::Sprite(sprite) => {
-            let mut colors = *sprite.palette().entries();
+            let mut colors = None;
             let tiles = Tiles {
                 bank: sprite.bank(),
                 palette: opaque_for(&mut colors, sprite.palette(), base),
@@ -181,13 +196,14 @@ pub(crate) fn paint_layer(
 /// background, whose every entry is then written.
 #[inline]
 fn opaque_for<'c>(
-    colors: &'c mut [[u8; 2]; 16],
+    colors: &'c mut Option<[[u8; 2]; 16]>,
     palette: Palette<'c>,
     base: Option<[u8; 2]>,
 ) -> Palette<'c> {
     match base {
         None => palette,
         Some(fill) => {
+            let colors = colors.insert(*palette.entries());
             let mut mask = palette.transparent_mask();
             while mask != 0 {
                 colors[mask.trailing_zeros() as usize] = fill;
@@ -267,9 +283,24 @@ impl Tiles<'_> {
                 }
             }
         } else if hidden != NIBBLE_HIGH_BIT {
-            for (i, px) in dst.iter_mut().enumerate() {
-                if hidden & (1 << (63 - 4 * i)) == 0 {
-                    *px = entries[(line >> (60 - 4 * i)) as usize & 15];
+            if let Some(table) = self.pairs {
+                // Two pixels a byte: both shown, one shown, or none.
+                let (pairs, _) = dst.as_chunks_mut::<2>();
+                let bytes = line.to_be_bytes().into_iter();
+                for (k, (pair, byte)) in pairs.iter_mut().zip(bytes).enumerate() {
+                    let colors = &table[usize::from(byte)];
+                    match (hidden >> (56 - 8 * k)) & 0x88 {
+                        0 => *pair = *colors,
+                        0x08 => pair[0] = colors[0],
+                        0x80 => pair[1] = colors[1],
+                        _ => {}
+                    }
+                }
+            } else {
+                for (i, px) in dst.iter_mut().enumerate() {
+                    if hidden & (1 << (63 - 4 * i)) == 0 {
+                        *px = entries[(line >> (60 - 4 * i)) as usize & 15];
+                    }
                 }
             }
         }
@@ -339,7 +370,7 @@ fn paint_part(dst: &mut [[u8; 2]], mut line: u64, palette: Palette<'_>) {
 #[inline]
 fn paint_text(dst: &mut [[u8; 2]], mut lx: u16, ly: u16, text: &Text<'_>, base: Option<[u8; 2]>) {
     let (font, chars) = (text.font(), text.chars());
-    let mut colors = *text.palette().entries();
+    let mut colors = None;
     let palette = opaque_for(&mut colors, text.palette(), base);
     let entries = palette.entries();
     let opaque = base.is_some();
