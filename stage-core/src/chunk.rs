@@ -1,6 +1,7 @@
 //! The fast renderer, in pull form: one chunk at a time.
 
 use core::fmt;
+use core::num::{NonZeroU32, NonZeroU64};
 
 use crate::paint::{paint_layer, Mode, PairTables, Placement};
 use crate::{Layer, RenderParams};
@@ -157,19 +158,24 @@ impl ChunkRenderer {
         if remaining == 0 {
             return Ok(None);
         }
+        let Some(out_width) = NonZeroU32::new(self.params.output_width()) else {
+            return Ok(None);
+        };
         let count = pixels
             .len()
             .min(usize::try_from(remaining).unwrap_or(usize::MAX));
-        let pixels = &mut pixels[..count];
+        let pixels = pixels.get_mut(..count).unwrap_or_default();
 
-        let out_width = self.params.output_width();
-        let scale = u32::from(self.params.scale());
-        let last_row = self.row + ((self.col as usize + count - 1) / out_width as usize) as u32;
+        let scale = self.params.scale_nonzero();
+        let last_pixel = u64::from(self.col) + count as u64 - 1;
+        let last_row = self.row + (last_pixel / NonZeroU64::from(out_width)) as u32;
         let (first, last) = (self.row / scale, last_row / scale);
         let band = &mut self.band;
         if !(band.valid && band.first <= first && last <= band.last) {
             let height = u32::from(self.params.rect().height());
-            let last = last.max(first + BAND_ROWS - 1).min(height - 1);
+            let last = last
+                .max(first + BAND_ROWS - 1)
+                .min(height.saturating_sub(1));
             *band = Band {
                 valid: true,
                 first,
@@ -181,71 +187,89 @@ impl ChunkRenderer {
 
         let mut rest = pixels;
         while !rest.is_empty() {
-            let n = rest.len().min((out_width - self.col) as usize);
+            let n = rest
+                .len()
+                .min(out_width.get().saturating_sub(self.col) as usize);
             let (segment, tail) = rest.split_at_mut(n);
             self.emit_segment(layers, &active, segment);
             rest = tail;
             self.col += n as u32;
-            if self.col == out_width {
+            if self.col >= out_width.get() {
                 self.col = 0;
                 self.row += 1;
             }
         }
         let buffer: &'b [u8] = buffer;
-        Ok(Some(&buffer[..2 * count]))
+        Ok(Some(buffer.get(..2 * count).unwrap_or_default()))
     }
 
     /// Emits output pixels `col..col + out.len()` of the current output row.
     fn emit_segment(&mut self, layers: &[Layer<'_>], active: &Active, out: &mut [[u8; 2]]) {
-        let scale = u32::from(self.params.scale());
+        let scale = self.params.scale_nonzero();
         let y = self.row / scale;
+        if scale.get() == 1 && self.col == 0 && out.len() == usize::from(self.params.rect().width())
+        {
+            // A whole unscaled row: compose it in place, no copy.
+            compose(&self.params, &mut self.pairs, layers, active, y, 0, out);
+            return;
+        }
         let mut col = self.col;
         let mut rest = out;
         while !rest.is_empty() {
             let x = col / scale;
             if !self.cache.holds(y, x) {
-                self.compose(layers, active, y, x);
+                let width = u32::from(self.params.rect().width());
+                let len = width.saturating_sub(x).min(ROW_CACHE_PIXELS as u32);
+                let cache = &mut self.cache;
+                (cache.valid, cache.y, cache.start, cache.len) = (true, y, x, len);
+                let row = cache.pixels.get_mut(..len as usize).unwrap_or_default();
+                compose(&self.params, &mut self.pairs, layers, active, y, x, row);
             }
             let cache = &self.cache;
-            let cached = &cache.pixels[..cache.len as usize];
+            let cached = cache
+                .pixels
+                .get((x - cache.start) as usize..cache.len as usize)
+                .unwrap_or_default();
             // Output columns the cache can serve from `col` on.
-            let end = (cache.start + cache.len) * scale;
-            let n = rest.len().min((end - col) as usize);
+            let end = (cache.start + cache.len) * scale.get();
+            let n = rest.len().min(end.saturating_sub(col) as usize);
+            if n == 0 {
+                break;
+            }
             let (dst, tail) = rest.split_at_mut(n);
-            replicate(
-                &cached[(x - cache.start) as usize..],
-                col % scale,
-                scale,
-                dst,
-            );
+            replicate(cached, col % scale, scale.get(), dst);
             rest = tail;
             col += n as u32;
         }
     }
+}
 
-    /// Composes logical row `y` from logical column `x` on into the cache.
-    fn compose(&mut self, layers: &[Layer<'_>], active: &Active, y: u32, x: u32) {
-        let (x0, y0, _, _) = self.params.rect().corners();
-        let width = u32::from(self.params.rect().width());
-        let len = (width - x).min(ROW_CACHE_PIXELS as u32);
-        let (cache, pairs) = (&mut self.cache, &mut self.pairs);
-        (cache.valid, cache.y, cache.start, cache.len) = (true, y, x, len);
-        let row = &mut cache.pixels[..len as usize];
-        let fill = self.params.fill().bytes();
-        let screen_y = i32::from(y0) + y as i32;
-        let screen_x = i32::from(x0) + x as i32;
-        let viewport = self.params.viewport();
-        // The back-most layer crossing the row paints onto nothing; the
-        // ones in front paint over it.
-        let mut mode = Mode::Base(fill);
-        active.back_to_front(layers, |layer| {
-            if paint_layer(layer, viewport, screen_y, screen_x, row, pairs, mode) {
-                mode = Mode::Over;
-            }
-        });
-        if let Mode::Base(_) = mode {
-            row.fill(fill);
+/// Composes logical row `y` (relative to the rectangle's top) from logical
+/// column `x` on into `row`.
+fn compose(
+    params: &RenderParams,
+    pairs: &mut PairTables,
+    layers: &[Layer<'_>],
+    active: &Active,
+    y: u32,
+    x: u32,
+    row: &mut [[u8; 2]],
+) {
+    let (x0, y0, _, _) = params.rect().corners();
+    let fill = params.fill().bytes();
+    let screen_y = i32::from(y0) + y as i32;
+    let screen_x = i32::from(x0) + x as i32;
+    let viewport = params.viewport();
+    // The back-most layer crossing the row paints onto nothing; the ones in
+    // front paint over it.
+    let mut mode = Mode::Base(fill);
+    active.back_to_front(layers, |layer| {
+        if paint_layer(layer, viewport, screen_y, screen_x, row, pairs, mode) {
+            mode = Mode::Over;
         }
+    });
+    if let Mode::Base(_) = mode {
+        row.fill(fill);
     }
 }
 
@@ -324,11 +348,11 @@ impl Active {
         let viewport = params.viewport();
         for (index, layer) in layers.iter().enumerate() {
             if Placement::of(layer, viewport).meets(left, right, top, bottom) {
-                if active.len == ACTIVE_LAYERS {
+                let Some(slot) = active.indices.get_mut(active.len) else {
                     active.all = true;
                     break;
-                }
-                active.indices[active.len] = index as u16;
+                };
+                *slot = index as u16;
                 active.len += 1;
             }
         }
@@ -345,7 +369,13 @@ impl Active {
         if self.all {
             layers.iter().rev().for_each(paint);
         } else {
-            for &index in self.indices[..self.len].iter().rev() {
+            for &index in self
+                .indices
+                .get(..self.len)
+                .unwrap_or_default()
+                .iter()
+                .rev()
+            {
                 if let Some(layer) = layers.get(usize::from(index)) {
                     paint(layer);
                 }

@@ -82,7 +82,7 @@ impl PairTables {
             .0
             .iter()
             .position(|table| table.palette.as_ref().is_none_or(|held| held == entries))?;
-        let table = &mut self.0[index];
+        let table = self.0.get_mut(index)?;
         if table.palette.is_none() {
             for (byte, pair) in table.pairs.iter_mut().enumerate() {
                 *pair = [entries[byte >> 4], entries[byte & 15]];
@@ -160,6 +160,7 @@ pub(crate) fn paint_layer(
             let tiles = Tiles {
                 bank: grid.bank(),
                 palette,
+                transparency: Transparency::of(palette),
                 pairs,
                 rotation: grid.rotation(),
                 cy: (ly & 15) as u8,
@@ -171,14 +172,16 @@ pub(crate) fn paint_layer(
                     .get((row + usize::from(tx)) >> 1)
                     .copied()
                     .unwrap_or(0);
-                (byte >> (!tx & 1) * 4) & 15
+                (byte >> ((!tx & 1) * 4)) & 15
             })
         }
         Layer::Sprite(sprite) => {
             let mut colors = None;
+            let palette = opaque_for(&mut colors, sprite.palette(), base);
             let tiles = Tiles {
                 bank: sprite.bank(),
-                palette: opaque_for(&mut colors, sprite.palette(), base),
+                palette,
+                transparency: Transparency::of(palette),
                 pairs: None,
                 rotation: sprite.rotation(),
                 cy: (ly & 15) as u8,
@@ -218,6 +221,7 @@ fn opaque_for<'c>(
 struct Tiles<'p> {
     bank: Bank<'p>,
     palette: Palette<'p>,
+    transparency: Transparency,
     pairs: Option<&'p Pairs>,
     rotation: Rotation,
     cy: u8,
@@ -266,7 +270,7 @@ impl Tiles<'_> {
     #[inline(always)]
     fn paint_whole(&self, dst: &mut [[u8; 2]; 16], line: u64) {
         let entries = self.palette.entries();
-        let hidden = transparent_nibbles(line, self.palette.transparent_mask());
+        let hidden = self.transparency.hidden(line);
         if hidden == 0 {
             // No transparent pixel: no test per pixel.
             let (pairs, _) = dst.as_chunks_mut::<2>();
@@ -334,20 +338,53 @@ const NIBBLE_LOW_BITS: u64 = 0x7777_7777_7777_7777;
 const NIBBLE_HIGH_BIT: u64 = 0x8888_8888_8888_8888;
 const NIBBLE_ONES: u64 = 0x1111_1111_1111_1111;
 
-/// The nibbles of `line` whose palette entry is transparent, as the high
-/// bit of each such nibble. `transparent` has bit `i` set when entry `i`
-/// is transparent.
-#[inline(always)]
-fn transparent_nibbles(line: u64, mut transparent: u16) -> u64 {
-    let mut hidden = 0;
-    while transparent != 0 {
-        let index = u64::from(transparent.trailing_zeros());
-        // Nibbles equal to `index` become zero; find the zero nibbles.
-        let x = line ^ (index * NIBBLE_ONES);
-        hidden |= !(((x & NIBBLE_LOW_BITS) + NIBBLE_LOW_BITS) | x);
-        transparent &= transparent - 1;
+/// Finds the pixels of a tile line whose palette entry is transparent.
+#[derive(Clone, Copy)]
+enum Transparency {
+    /// No entry is transparent.
+    None,
+    /// One entry is: the line with that index in every nibble.
+    One(u64),
+    /// Several are: bit `i` is set when entry `i` is.
+    Many(u16),
+}
+
+impl Transparency {
+    #[inline]
+    fn of(palette: Palette<'_>) -> Self {
+        match palette.transparent_mask() {
+            0 => Transparency::None,
+            mask if mask.is_power_of_two() => {
+                Transparency::One(u64::from(mask.trailing_zeros()) * NIBBLE_ONES)
+            }
+            mask => Transparency::Many(mask),
+        }
     }
-    hidden & NIBBLE_HIGH_BIT
+
+    /// The nibbles of `line` whose palette entry is transparent, as the
+    /// high bit of each such nibble.
+    #[inline(always)]
+    fn hidden(self, line: u64) -> u64 {
+        match self {
+            Transparency::None => 0,
+            Transparency::One(pattern) => zero_nibbles(line ^ pattern),
+            Transparency::Many(mut mask) => {
+                let mut hidden = 0;
+                while mask != 0 {
+                    let index = u64::from(mask.trailing_zeros());
+                    hidden |= zero_nibbles(line ^ (index * NIBBLE_ONES));
+                    mask &= mask - 1;
+                }
+                hidden
+            }
+        }
+    }
+}
+
+/// The zero nibbles of `x`, as the high bit of each.
+#[inline(always)]
+fn zero_nibbles(x: u64) -> u64 {
+    !(((x & NIBBLE_LOW_BITS) + NIBBLE_LOW_BITS) | x) & NIBBLE_HIGH_BIT
 }
 
 /// Writes the opaque colours of the first `dst.len()` (less than 16)
@@ -382,9 +419,11 @@ fn paint_text(dst: &mut [[u8; 2]], mut lx: u16, ly: u16, text: &Text<'_>, base: 
         let (head, tail) = rest.split_at_mut(n);
         let cell = chars.char(lx >> 3, ty);
         let code = cell & 0x7F;
-        if code != 0 {
-            let highlight = usize::from((cell >> 5) & 4);
-            let mut bits = font.row(code, cy) >> (2 * cx);
+        let highlight = usize::from((cell >> 5) & 4);
+        let mut bits = font.row(code, cy) >> (2 * cx);
+        // A glyph row whose pixels are all 0 shows entry 0 (or 4) only.
+        let blank = bits & ((1u32 << (2 * n)) - 1) as u16 == 0;
+        if code != 0 && !(blank && !opaque && palette.transparent_mask() >> highlight & 1 != 0) {
             for px in head {
                 let color = entries[usize::from(bits & 3) | highlight];
                 if opaque || !WireColor(color).is_transparent() {

@@ -160,6 +160,11 @@ impl RenderParams {
         self.scale.get()
     }
 
+    /// The scale, for divisions that cannot fail.
+    pub(crate) fn scale_nonzero(&self) -> core::num::NonZeroU32 {
+        self.scale.into()
+    }
+
     /// The viewport.
     pub fn viewport(&self) -> (i16, i16) {
         self.viewport

@@ -82,7 +82,8 @@ fn params(scale: u8, viewport: Option<(i16, i16)>) -> RenderParams {
 fn section_six_streams() {
     let a = assets();
     let layers = scene(&a);
-    let cases: [(u8, Option<(i16, i16)>, usize, u64, &str); 5] = [
+    type Vector = (u8, Option<(i16, i16)>, usize, u64, &'static str);
+    let cases: [Vector; 5] = [
         (
             1,
             None,

@@ -111,7 +111,7 @@ fn string(v: &Value, key: &str) -> Result<String, String> {
 }
 
 pub fn hex(s: &str) -> Result<Vec<u8>, String> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return Err("odd-length hex string".into());
     }
     (0..s.len())
