@@ -1,1 +1,7 @@
-//! Shared helpers for the host demos.
+//! Shared pieces of the host demos: graphics made in code, a framebuffer
+//! that decodes stage's RGB565 stream, and PNG/GIF output.
+#![deny(missing_docs)]
+
+pub mod art;
+pub mod framebuffer;
+pub mod image;
