@@ -383,3 +383,25 @@ impl Active {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::replicate;
+
+    fn run(src: &[u8], phase: u32, scale: u32, len: usize) -> Vec<u8> {
+        let src: Vec<[u8; 2]> = src.iter().map(|&v| [v, 0]).collect();
+        let mut dst = vec![[0xFF, 0xFF]; len];
+        replicate(&src, phase, scale, &mut dst);
+        dst.iter().map(|px| px[0]).collect()
+    }
+
+    #[test]
+    fn pixels_are_repeated_scale_times_from_the_phase_on() {
+        assert_eq!(run(&[1, 2, 3], 0, 1, 3), [1, 2, 3]);
+        assert_eq!(run(&[1, 2, 3], 0, 2, 6), [1, 1, 2, 2, 3, 3]);
+        assert_eq!(run(&[1, 2, 3], 1, 2, 4), [1, 2, 2, 3]);
+        assert_eq!(run(&[1, 2], 2, 3, 4), [1, 2, 2, 2]);
+        assert_eq!(run(&[1, 2, 3], 0, 5, 11), [1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3]);
+        assert_eq!(run(&[7, 8], 3, 4, 3), [7, 8, 8]);
+    }
+}

@@ -438,3 +438,54 @@ fn paint_text(dst: &mut [[u8; 2]], mut lx: u16, ly: u16, text: &Text<'_>, base: 
         lx += n as u16;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bank() -> [u8; 2048] {
+        core::array::from_fn(|i| (i as u32 * 37 + 11) as u8)
+    }
+
+    #[test]
+    fn tile_lines_match_the_rotation_table() {
+        let bytes = bank();
+        let bank = Bank::new(&bytes).unwrap();
+        for code in 0..8 {
+            let rotation = Rotation::from_code(code);
+            for frame in [0, 5, 15] {
+                for cy in 0..16 {
+                    let line = tile_line(bank, frame, rotation, cy);
+                    for dx in 0..16u8 {
+                        let (sx, sy) = rotation.source(dx, cy);
+                        let expected = bank.pixel(frame, sx, sy);
+                        let got = (line >> (60 - 4 * u32::from(dx))) as u8 & 15;
+                        assert_eq!(got, expected, "rotation {code} frame {frame} ({dx}, {cy})");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn transparent_nibbles_are_found() {
+        let line = 0x0123_4567_89AB_CDEF_u64;
+        for index in 0..16u64 {
+            let mask = 1u16 << index;
+            let hidden = Transparency::Many(mask).hidden(line);
+            // Nibble `index` holds value `index`: only its high bit is set.
+            assert_eq!(hidden, 0x8 << (60 - 4 * index));
+            assert_eq!(Transparency::One(index * NIBBLE_ONES).hidden(line), hidden);
+        }
+        assert_eq!(Transparency::Many(0xFFFF).hidden(line), NIBBLE_HIGH_BIT);
+        assert_eq!(Transparency::None.hidden(line), 0);
+    }
+
+    #[test]
+    fn nibbles_reverse() {
+        assert_eq!(
+            reverse_nibbles(0x0123_4567_89AB_CDEF),
+            0xFEDC_BA98_7654_3210
+        );
+    }
+}

@@ -77,3 +77,59 @@ impl Rotation {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Rotation;
+
+    /// Where a source pixel lands: the inverse of `source`.
+    fn destination(rotation: Rotation, sx: u8, sy: u8) -> (u8, u8) {
+        (0..16)
+            .flat_map(|dy| (0..16).map(move |dx| (dx, dy)))
+            .find(|&(dx, dy)| rotation.source(dx, dy) == (sx, sy))
+            .unwrap()
+    }
+
+    #[test]
+    fn corners_land_where_the_contract_says() {
+        // Source top-left, top-right, bottom-left.
+        let (tl, tr, bl) = ((0, 0), (15, 0), (0, 15));
+        let r = Rotation::from_code;
+        assert_eq!(destination(r(1), tl.0, tl.1), (15, 0));
+        assert_eq!(destination(r(1), tr.0, tr.1), (15, 15));
+        assert_eq!(destination(r(1), bl.0, bl.1), (0, 0));
+        assert_eq!(destination(r(3), tl.0, tl.1), (0, 15));
+        assert_eq!(destination(r(3), tr.0, tr.1), (0, 0));
+        assert_eq!(destination(r(5), tl.0, tl.1), (0, 0));
+        assert_eq!(destination(r(5), tr.0, tr.1), (0, 15));
+        assert_eq!(destination(r(5), bl.0, bl.1), (15, 0));
+        assert_eq!(destination(r(7), tl.0, tl.1), (15, 15));
+        assert_eq!(destination(r(7), tr.0, tr.1), (15, 0));
+        assert_eq!(destination(r(7), bl.0, bl.1), (0, 15));
+    }
+
+    #[test]
+    fn codes_eight_and_up_act_as_zero() {
+        for code in 8..=255 {
+            assert_eq!(Rotation::from_code(code), Rotation::Identity);
+        }
+        for code in 0..8 {
+            assert_eq!(Rotation::from_code(code).code(), code);
+        }
+    }
+
+    #[test]
+    fn each_rotation_is_a_permutation() {
+        for code in 0..8 {
+            let rotation = Rotation::from_code(code);
+            let mut seen = [false; 256];
+            for dy in 0..16 {
+                for dx in 0..16 {
+                    let (sx, sy) = rotation.source(dx, dy);
+                    seen[usize::from(sy) * 16 + usize::from(sx)] = true;
+                }
+            }
+            assert!(seen.iter().all(|&s| s), "rotation {code}");
+        }
+    }
+}
