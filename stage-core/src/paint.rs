@@ -46,6 +46,7 @@ impl Placement {
 
 /// A byte of a tile row (two pixels) to the two colours it shows, for one
 /// palette: halves the work per pixel of opaque tile rows.
+#[cfg(not(feature = "small"))]
 #[derive(Clone)]
 struct PairTable {
     palette: Option<[[u8; 2]; 16]>,
@@ -55,34 +56,44 @@ struct PairTable {
 type Pairs = [[[u8; 2]; 2]; 256];
 
 /// Pair tables for the first two large grid palettes of a render, kept
-/// while the palettes' contents stay the same.
+/// while the palettes' contents stay the same. With the `small` feature
+/// there are none: 2 KiB less RAM and less code, more work per pixel.
 #[derive(Clone)]
-pub(crate) struct PairTables([PairTable; 2]);
+pub(crate) struct PairTables {
+    #[cfg(not(feature = "small"))]
+    tables: [PairTable; 2],
+}
 
 impl PairTables {
     pub const fn new() -> Self {
+        #[cfg(not(feature = "small"))]
         const EMPTY: PairTable = PairTable {
             palette: None,
             pairs: [[[0; 2]; 2]; 256],
         };
-        PairTables([EMPTY, EMPTY])
+        PairTables {
+            #[cfg(not(feature = "small"))]
+            tables: [EMPTY, EMPTY],
+        }
     }
 
     /// Forgets the palettes, so the next large grids build the tables anew.
     pub fn clear(&mut self) {
-        for table in &mut self.0 {
+        #[cfg(not(feature = "small"))]
+        for table in &mut self.tables {
             table.palette = None;
         }
     }
 
     /// The pairs of `palette`, if a table holds it or one is still free.
+    #[cfg(not(feature = "small"))]
     fn pairs(&mut self, palette: Palette<'_>) -> Option<&Pairs> {
         let entries = palette.entries();
         let index = self
-            .0
+            .tables
             .iter()
             .position(|table| table.palette.as_ref().is_none_or(|held| held == entries))?;
-        let table = self.0.get_mut(index)?;
+        let table = self.tables.get_mut(index)?;
         if table.palette.is_none() {
             for (byte, pair) in table.pairs.iter_mut().enumerate() {
                 *pair = [entries[byte >> 4], entries[byte & 15]];
@@ -90,6 +101,11 @@ impl PairTables {
             table.palette = Some(*entries);
         }
         Some(&table.pairs)
+    }
+
+    #[cfg(feature = "small")]
+    fn pairs(&mut self, _: Palette<'_>) -> Option<&Pairs> {
+        None
     }
 }
 
@@ -232,11 +248,10 @@ impl Tiles<'_> {
     /// `tile_at(tx)` is the tile of column `tx`.
     #[inline(always)]
     fn paint(&self, dst: &mut [[u8; 2]], lx: u16, tile_at: impl Fn(u16) -> u8) {
-        let (bank, cy) = (self.bank, self.cy);
-        if self.rotation == Rotation::Identity {
+        let (bank, cy, rotation) = (self.bank, self.cy, self.rotation);
+        if !cfg!(feature = "small") && rotation == Rotation::Identity {
             self.paint_lines(dst, lx, |tx| bank.row(tile_at(tx), cy));
         } else {
-            let rotation = self.rotation;
             self.paint_lines(dst, lx, |tx| tile_line(bank, tile_at(tx), rotation, cy));
         }
     }
@@ -267,7 +282,8 @@ impl Tiles<'_> {
 
     /// Writes the opaque colours of the 16 nibbles of `line` (first pixel
     /// in the top nibble) into `dst`.
-    #[inline(always)]
+    #[cfg_attr(not(feature = "small"), inline(always))]
+    #[cfg_attr(feature = "small", inline(never))]
     fn paint_whole(&self, dst: &mut [[u8; 2]; 16], line: u64) {
         let entries = self.palette.entries();
         let hidden = self.transparency.hidden(line);
