@@ -1,0 +1,202 @@
+#!/usr/bin/env python3
+"""Counts the instructions the render benchmark executes on a Cortex-M0+.
+
+Runs the `render-bench` firmware binary (thumbv6m-none-eabi) in the unicorn
+CPU emulator from its reset vector, with flash and RAM laid out as on the
+uGame 10, and counts the instructions executed between the calls of its
+`bench_mark(id)` markers (see src/bin/render_bench.rs). Instruction counts
+are exact and repeatable. Cycle counts are an estimate from the Cortex-M0+
+instruction timings (loads and stores 2, taken branches 2, BL 3, LDM/STM/
+PUSH/POP 1+N, ...), with no flash wait states: on the SAMD21 at 48 MHz the
+flash has one wait state, partly hidden by its cache and the 32-bit fetch of
+two 16-bit instructions, so real cycles are somewhat higher.
+
+Needs `unicorn` and `pyelftools` (see tools/requirements.txt).
+
+usage: count_instructions.py [ELF] [--json FILE]
+"""
+
+import argparse
+import json
+import sys
+
+from elftools.elf.elffile import ELFFile
+from elftools.elf.sections import SymbolTableSection
+from unicorn import (UC_ARCH_ARM, UC_HOOK_CODE, UC_MODE_MCLASS, UC_MODE_THUMB,
+                     Uc, UcError)
+from unicorn.arm_const import UC_ARM_REG_PC, UC_ARM_REG_R0, UC_ARM_REG_SP
+
+FLASH = (0x0000_0000, 256 * 1024)
+RAM = (0x2000_0000, 32 * 1024)
+# System control space (SysTick, SCB): mapped so stray accesses don't fault.
+SCS = (0xE000_0000, 0x10_0000)
+VECTORS = 0x2000  # after the 8 KB UF2 bootloader
+PIXELS = 128 * 128
+CLOCK_HZ = 48_000_000
+MAX_INSTRUCTIONS = 200_000_000
+PAINT = b"\xa5"
+
+SECTIONS = {
+    1: "demo frame, fast renderer (sink discards)",
+    2: "demo frame, Display::render to a null SPI bus",
+    3: "tile grid alone, fast renderer",
+    4: "demo frame, reference renderer",
+    5: "Game::update + Game::layers",
+}
+
+
+def symbols(elf):
+    table = {}
+    for section in elf.iter_sections():
+        if isinstance(section, SymbolTableSection):
+            for sym in section.iter_symbols():
+                if sym.name:
+                    table[sym.name] = sym["st_value"] & ~1
+    return table
+
+
+def cycles_of(insn):
+    """(base cycles, kind) of one Thumb instruction (ARMv6-M)."""
+    hw = insn[0] | insn[1] << 8
+    if len(insn) == 4:
+        if hw & 0xF800 == 0xF000:
+            second = insn[2] | insn[3] << 8
+            if second & 0xD000 == 0xD000:
+                return 3, "bl"
+        return 4, "other32"  # MRS/MSR/barriers
+    if hw & 0xF800 == 0x4800 or 0x5000 <= hw <= 0x9FFF:
+        return 2, "mem"
+    if hw & 0xFE00 == 0xB400:  # PUSH
+        return 1 + bin(hw & 0x1FF).count("1"), "push"
+    if hw & 0xFE00 == 0xBC00:  # POP
+        n = bin(hw & 0x1FF).count("1")
+        return (3 + n - 1) if hw & 0x100 else 1 + n, "pop"
+    if hw & 0xF000 == 0xC000:  # LDM/STM
+        return 1 + bin(hw & 0xFF).count("1"), "multi"
+    if hw & 0xF000 == 0xD000 and (hw >> 8) & 0xF < 0xE:
+        return 1, "cond"  # +1 when taken
+    if hw & 0xF800 == 0xE000:
+        return 2, "b"
+    if hw & 0xFF00 == 0x4700:
+        return 2, "bx"
+    if hw & 0xFC00 == 0x4400 and (hw & 0x87) == 0x87:  # ADD/MOV to PC
+        return 2, "pcwrite"
+    return 1, "alu"
+
+
+class Counter:
+    def __init__(self, marks, done):
+        self.marks = marks
+        self.done = done
+        self.instructions = 0
+        self.cycles = 0
+        self.decoded = {}
+        self.pending_cond = None  # address of the last conditional branch
+        self.events = []  # (id, instructions, cycles)
+        self.result = None
+
+    def hook(self, uc, address, size, _):
+        if self.pending_cond is not None:
+            if address != self.pending_cond + 2:
+                self.cycles += 1
+            self.pending_cond = None
+        info = self.decoded.get(address)
+        if info is None:
+            info = cycles_of(bytes(uc.mem_read(address, size)))
+            self.decoded[address] = info
+        base, kind = info
+        self.instructions += 1
+        self.cycles += base
+        if kind == "cond":
+            self.pending_cond = address
+        if address == self.marks:
+            self.events.append((uc.reg_read(UC_ARM_REG_R0),
+                                self.instructions, self.cycles))
+        elif address == self.done:
+            self.result = uc.reg_read(UC_ARM_REG_R0)
+            uc.emu_stop()
+        elif self.instructions > MAX_INSTRUCTIONS:
+            uc.emu_stop()
+
+
+def run(path):
+    with open(path, "rb") as f:
+        elf = ELFFile(f)
+        syms = symbols(elf)
+        uc = Uc(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS)
+        for base, size in (FLASH, RAM, SCS):
+            uc.mem_map(base, size)
+        for segment in elf.iter_segments():
+            if segment["p_type"] == "PT_LOAD" and segment["p_filesz"]:
+                uc.mem_write(segment["p_paddr"], segment.data())
+    for name in ("bench_mark", "bench_done"):
+        if name not in syms:
+            sys.exit(f"{path}: no symbol {name}: not the render benchmark?")
+    sp = int.from_bytes(uc.mem_read(VECTORS, 4), "little")
+    reset = int.from_bytes(uc.mem_read(VECTORS + 4, 4), "little")
+    uc.reg_write(UC_ARM_REG_SP, sp)
+    # Paint RAM, to find the stack's deepest point afterwards.
+    uc.mem_write(RAM[0], PAINT * RAM[1])
+    counter = Counter(syms["bench_mark"], syms["bench_done"])
+    uc.hook_add(UC_HOOK_CODE, counter.hook)
+    try:
+        uc.emu_start(reset | 1, 0xFFFF_FFFF)
+    except UcError as error:
+        pc = uc.reg_read(UC_ARM_REG_PC)
+        sys.exit(f"emulation failed at {pc:#010x}: {error}")
+    if counter.result is None:
+        sys.exit("the benchmark did not finish")
+
+    ram = bytes(uc.mem_read(RAM[0], RAM[1]))
+    static_end = syms.get("__euninit", syms.get("__ebss", RAM[0])) - RAM[0]
+    deepest = next((i for i in range(static_end, RAM[1]) if ram[i] != PAINT[0]),
+                   RAM[1])
+    sections = []
+    start = None
+    for mark, instructions, cycles in counter.events:
+        if mark:
+            start = (mark, instructions, cycles)
+        elif start:
+            ident, i0, c0 = start
+            # The end marker's own call is outside the section.
+            sections.append({
+                "id": ident,
+                "name": SECTIONS.get(ident, f"section {ident}"),
+                "instructions": instructions - i0 - 1,
+                "cycles_estimate": cycles - c0 - 1,
+            })
+            start = None
+    return {"renderers_agree": counter.result == 1,
+            "static_ram_bytes": static_end,
+            "stack_peak_bytes": RAM[0] + RAM[1] - (RAM[0] + deepest),
+            "total_instructions": counter.instructions,
+            "sections": sections}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("elf", nargs="?",
+                        default="target/thumbv6m-none-eabi/release/render-bench")
+    parser.add_argument("--json", help="also write the results here")
+    args = parser.parse_args()
+    results = run(args.elf)
+    print(f"render cost on thumbv6m (Cortex-M0+), 128x128 frame = {PIXELS} pixels")
+    print(f"{'section':<48} {'instructions':>12} {'instr/px':>9} "
+          f"{'~cycles':>10} {'~ms@48MHz':>10}")
+    for s in results["sections"]:
+        per_px = s["instructions"] / PIXELS
+        ms = s["cycles_estimate"] / CLOCK_HZ * 1000
+        print(f"{s['name']:<48} {s['instructions']:>12} {per_px:>9.2f} "
+              f"{s['cycles_estimate']:>10} {ms:>10.2f}")
+    print(f"RAM: {results['static_ram_bytes']} bytes static, stack peak "
+          f"{results['stack_peak_bytes']} bytes (of {RAM[1]})")
+    print("fast and reference streams agree:", results["renderers_agree"])
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=2)
+    if not results["renderers_agree"]:
+        sys.exit("the fast and reference renderers disagree on the target")
+
+
+if __name__ == "__main__":
+    main()
