@@ -1,9 +1,9 @@
 //! The fast renderer, in pull form: one chunk at a time.
 
 use core::fmt;
-use core::num::{NonZeroU32, NonZeroU64};
+use core::num::NonZeroU32;
 
-use crate::paint::{paint_layer, Mode, PairTables, Placement};
+use crate::paint::{paint_layer, Mode, Placement, Scratch};
 use crate::{Layer, RenderParams};
 
 /// Logical pixels of one row the renderer keeps between chunks, so that a
@@ -61,9 +61,17 @@ pub struct ChunkRenderer {
     /// Output row and column of the next pixel.
     row: u32,
     col: u32,
-    cache: RowCache,
-    pairs: PairTables,
+    /// Output pixels not produced yet.
+    remaining: u64,
+    rows: Rows,
     band: Band,
+}
+
+/// What composing rows keeps between chunks.
+#[derive(Clone)]
+struct Rows {
+    cache: RowCache,
+    scratch: Scratch,
 }
 
 /// The layers crossing a band of logical rows (relative to the rectangle's
@@ -100,14 +108,17 @@ impl ChunkRenderer {
             params: *params,
             row: 0,
             col: 0,
-            cache: RowCache {
-                valid: false,
-                y: 0,
-                start: 0,
-                len: 0,
-                pixels: [[0; 2]; ROW_CACHE_PIXELS],
+            remaining: u64::from(params.output_width()) * u64::from(params.output_height()),
+            rows: Rows {
+                cache: RowCache {
+                    valid: false,
+                    y: 0,
+                    start: 0,
+                    len: 0,
+                    pixels: [[0; 2]; ROW_CACHE_PIXELS],
+                },
+                scratch: Scratch::new(),
             },
-            pairs: PairTables::new(),
             band: Band {
                 valid: false,
                 first: 0,
@@ -129,18 +140,16 @@ impl ChunkRenderer {
 
     /// Bytes of the stream not produced yet.
     pub fn remaining_len(&self) -> u64 {
-        let width = u64::from(self.params.output_width());
-        let rows_left = u64::from(self.params.output_height().saturating_sub(self.row));
-        2 * (rows_left * width).saturating_sub(u64::from(self.col))
+        2 * self.remaining
     }
 
     /// Forgets the composed row kept between chunks. Call it when the layers
     /// (or the buffers they view) may have changed since the last chunk, so
     /// the next chunk shows the change; a new render needs no call.
     pub fn invalidate_cache(&mut self) {
-        self.cache.valid = false;
+        self.rows.cache.valid = false;
         self.band.valid = false;
-        self.pairs.clear();
+        self.rows.scratch.clear();
     }
 
     /// Fills the next chunk into `buffer` and returns it, or `None` when the
@@ -154,7 +163,7 @@ impl ChunkRenderer {
         if pixels.is_empty() {
             return Err(BufferTooSmall);
         }
-        let remaining = self.remaining_len() / 2;
+        let remaining = self.remaining;
         if remaining == 0 {
             return Ok(None);
         }
@@ -167,9 +176,15 @@ impl ChunkRenderer {
         let pixels = pixels.get_mut(..count).unwrap_or_default();
 
         let scale = self.params.scale_nonzero();
-        let last_pixel = u64::from(self.col) + count as u64 - 1;
-        let last_row = self.row + (last_pixel / NonZeroU64::from(out_width)) as u32;
-        let (first, last) = (self.row / scale, last_row / scale);
+        // The chunk ends on output row `last_row`; no division, which small
+        // cores do in software.
+        let mut last_row = self.row;
+        let mut left = u64::from(self.col) + count as u64;
+        while left > u64::from(out_width.get()) {
+            left -= u64::from(out_width.get());
+            last_row += 1;
+        }
+        let (first, last) = (unscale(self.row, scale), unscale(last_row, scale));
         let band = &mut self.band;
         if !(band.valid && band.first <= first && last <= band.last) {
             let height = u32::from(self.params.rect().height());
@@ -183,7 +198,7 @@ impl ChunkRenderer {
                 active: Active::find(layers, &self.params, first, last),
             };
         }
-        let active = self.band.active.clone();
+        self.remaining -= count as u64;
 
         let mut rest = pixels;
         while !rest.is_empty() {
@@ -191,7 +206,10 @@ impl ChunkRenderer {
                 .len()
                 .min(out_width.get().saturating_sub(self.col) as usize);
             let (segment, tail) = rest.split_at_mut(n);
-            self.emit_segment(layers, &active, segment);
+            let (row, col) = (self.row, self.col);
+            let active = &self.band.active;
+            self.rows
+                .emit_segment(&self.params, row, col, layers, active, segment);
             rest = tail;
             self.col += n as u32;
             if self.col >= out_width.get() {
@@ -202,28 +220,37 @@ impl ChunkRenderer {
         let buffer: &'b [u8] = buffer;
         Ok(Some(buffer.get(..2 * count).unwrap_or_default()))
     }
+}
 
-    /// Emits output pixels `col..col + out.len()` of the current output row.
-    fn emit_segment(&mut self, layers: &[Layer<'_>], active: &Active, out: &mut [[u8; 2]]) {
-        let scale = self.params.scale_nonzero();
-        let y = self.row / scale;
-        if scale.get() == 1 && self.col == 0 && out.len() == usize::from(self.params.rect().width())
-        {
+impl Rows {
+    /// Emits output pixels `col..col + out.len()` of output row `row`.
+    fn emit_segment(
+        &mut self,
+        params: &RenderParams,
+        row: u32,
+        col: u32,
+        layers: &[Layer<'_>],
+        active: &Active,
+        out: &mut [[u8; 2]],
+    ) {
+        let scale = params.scale_nonzero();
+        let y = unscale(row, scale);
+        if scale.get() == 1 && col == 0 && out.len() == usize::from(params.rect().width()) {
             // A whole unscaled row: compose it in place, no copy.
-            compose(&self.params, &mut self.pairs, layers, active, y, 0, out);
+            compose(params, &mut self.scratch, layers, active, y, 0, out);
             return;
         }
-        let mut col = self.col;
+        let mut col = col;
         let mut rest = out;
         while !rest.is_empty() {
-            let x = col / scale;
+            let x = unscale(col, scale);
             if !self.cache.holds(y, x) {
-                let width = u32::from(self.params.rect().width());
+                let width = u32::from(params.rect().width());
                 let len = width.saturating_sub(x).min(ROW_CACHE_PIXELS as u32);
                 let cache = &mut self.cache;
                 (cache.valid, cache.y, cache.start, cache.len) = (true, y, x, len);
                 let row = cache.pixels.get_mut(..len as usize).unwrap_or_default();
-                compose(&self.params, &mut self.pairs, layers, active, y, x, row);
+                compose(params, &mut self.scratch, layers, active, y, x, row);
             }
             let cache = &self.cache;
             let cached = cache
@@ -237,7 +264,7 @@ impl ChunkRenderer {
                 break;
             }
             let (dst, tail) = rest.split_at_mut(n);
-            replicate(cached, col % scale, scale.get(), dst);
+            replicate(cached, col - x * scale.get(), scale.get(), dst);
             rest = tail;
             col += n as u32;
         }
@@ -248,7 +275,7 @@ impl ChunkRenderer {
 /// column `x` on into `row`.
 fn compose(
     params: &RenderParams,
-    pairs: &mut PairTables,
+    scratch: &mut Scratch,
     layers: &[Layer<'_>],
     active: &Active,
     y: u32,
@@ -264,12 +291,22 @@ fn compose(
     // front paint over it.
     let mut mode = Mode::Base(fill);
     active.back_to_front(layers, |layer| {
-        if paint_layer(layer, viewport, screen_y, screen_x, row, pairs, mode) {
+        if paint_layer(layer, viewport, screen_y, screen_x, row, scratch, mode) {
             mode = Mode::Over;
         }
     });
     if let Mode::Base(_) = mode {
         row.fill(fill);
+    }
+}
+
+/// The logical row or column of output row or column `n`.
+#[inline]
+fn unscale(n: u32, scale: NonZeroU32) -> u32 {
+    if scale.get() == 1 {
+        n
+    } else {
+        n / scale
     }
 }
 

@@ -50,10 +50,20 @@ impl Placement {
 #[derive(Clone)]
 struct PairTable {
     palette: Option<[[u8; 2]; 16]>,
+    /// Where the palette was last found. Like the row cache, the tables
+    /// take the layers (and the buffers they view) to be unchanged between
+    /// chunks until [`PairTables::clear`], so the address stands for the
+    /// contents, which are compared only when it differs.
+    seen_at: Option<PaletteKey>,
     pairs: Pairs,
 }
 
 type Pairs = [[[u8; 2]; 2]; 256];
+
+/// Where a layer's palette lives, and the background its transparent
+/// entries were replaced with (for the base layer): between chunks, until
+/// the tables are cleared, this stands for the colours painted.
+type PaletteKey = (usize, Option<[u8; 2]>);
 
 /// Pair tables for the first two large grid palettes of a render, kept
 /// while the palettes' contents stay the same. With the `small` feature
@@ -69,6 +79,7 @@ impl PairTables {
         #[cfg(not(feature = "small"))]
         const EMPTY: PairTable = PairTable {
             palette: None,
+            seen_at: None,
             pairs: [[[0; 2]; 2]; 256],
         };
         PairTables {
@@ -82,17 +93,18 @@ impl PairTables {
         #[cfg(not(feature = "small"))]
         for table in &mut self.tables {
             table.palette = None;
+            table.seen_at = None;
         }
     }
 
-    /// The pairs of `palette`, if a table holds it or one is still free.
+    /// The pairs of `palette` (found as `key`), if a table holds it or one
+    /// is still free.
     #[cfg(not(feature = "small"))]
-    fn pairs(&mut self, palette: Palette<'_>) -> Option<&Pairs> {
+    fn pairs(&mut self, palette: Palette<'_>, key: PaletteKey) -> Option<&Pairs> {
         let entries = palette.entries();
-        let index = self
-            .tables
-            .iter()
-            .position(|table| table.palette.as_ref().is_none_or(|held| held == entries))?;
+        let index = self.tables.iter().position(|table| {
+            table.seen_at == Some(key) || table.palette.as_ref().is_none_or(|held| held == entries)
+        })?;
         let table = self.tables.get_mut(index)?;
         if table.palette.is_none() {
             for (byte, pair) in table.pairs.iter_mut().enumerate() {
@@ -100,12 +112,64 @@ impl PairTables {
             }
             table.palette = Some(*entries);
         }
+        table.seen_at = Some(key);
         Some(&table.pairs)
     }
 
     #[cfg(feature = "small")]
-    fn pairs(&mut self, _: Palette<'_>) -> Option<&Pairs> {
+    fn pairs(&mut self, _: Palette<'_>, _: PaletteKey) -> Option<&Pairs> {
         None
+    }
+}
+
+/// The base layer's palette with its transparent entries replaced by the
+/// background, kept between rows like the pair tables.
+#[derive(Clone)]
+struct BaseColors {
+    key: Option<PaletteKey>,
+    colors: [[u8; 2]; 16],
+}
+
+impl BaseColors {
+    /// `palette` with its transparent entries replaced by `fill`; every
+    /// entry of the result is painted.
+    fn palette(&mut self, palette: Palette<'_>, fill: [u8; 2]) -> Palette<'_> {
+        let key = (palette.entries() as *const _ as usize, Some(fill));
+        if self.key != Some(key) {
+            self.colors = *palette.entries();
+            let mut mask = palette.transparent_mask();
+            while mask != 0 {
+                self.colors[mask.trailing_zeros() as usize & 15] = fill;
+                mask &= mask - 1;
+            }
+            self.key = Some(key);
+        }
+        Palette::opaque(&self.colors)
+    }
+}
+
+/// What painting keeps between rows and chunks of one render.
+#[derive(Clone)]
+pub(crate) struct Scratch {
+    pairs: PairTables,
+    base: BaseColors,
+}
+
+impl Scratch {
+    pub const fn new() -> Self {
+        Scratch {
+            pairs: PairTables::new(),
+            base: BaseColors {
+                key: None,
+                colors: [[0; 2]; 16],
+            },
+        }
+    }
+
+    /// Forgets everything derived from the layers' buffers.
+    pub fn clear(&mut self) {
+        self.pairs.clear();
+        self.base.key = None;
     }
 }
 
@@ -133,7 +197,7 @@ pub(crate) fn paint_layer(
     y: i32,
     x: i32,
     row: &mut [[u8; 2]],
-    table: &mut PairTables,
+    scratch: &mut Scratch,
     mode: Mode,
 ) -> bool {
     let at = Placement::of(layer, viewport);
@@ -162,14 +226,21 @@ pub(crate) fn paint_layer(
     };
     let lx = (begin as i32 + x - at.left) as u16;
     let ly = ly as u16;
+    let Scratch {
+        pairs: table,
+        base: base_colors,
+    } = scratch;
     match layer {
         Layer::Grid(grid) => {
             let map = grid.map();
             let ty = ly >> 4;
-            let mut colors = None;
-            let palette = opaque_for(&mut colors, grid.palette(), base);
+            let palette = match base {
+                Some(fill) => base_colors.palette(grid.palette(), fill),
+                None => grid.palette(),
+            };
+            let key = (grid.palette().entries() as *const _ as usize, base);
             let pairs = if dst.len() >= PAIR_TABLE_MIN_PIXELS {
-                table.pairs(palette)
+                table.pairs(palette, key)
             } else {
                 None
             };
@@ -192,8 +263,10 @@ pub(crate) fn paint_layer(
             })
         }
         Layer::Sprite(sprite) => {
-            let mut colors = None;
-            let palette = opaque_for(&mut colors, sprite.palette(), base);
+            let palette = match base {
+                Some(fill) => base_colors.palette(sprite.palette(), fill),
+                None => sprite.palette(),
+            };
             let tiles = Tiles {
                 bank: sprite.bank(),
                 palette,
@@ -205,32 +278,15 @@ pub(crate) fn paint_layer(
             let frame = sprite.frame();
             tiles.paint(dst, lx, |_| frame)
         }
-        Layer::Text(text) => paint_text(dst, lx, ly, text, base),
-    }
-    true
-}
-
-/// The palette to paint with: `palette` itself over other layers; as the
-/// base layer, a copy in `colors` with transparent entries replaced by the
-/// background, whose every entry is then written.
-#[inline]
-fn opaque_for<'c>(
-    colors: &'c mut Option<[[u8; 2]; 16]>,
-    palette: Palette<'c>,
-    base: Option<[u8; 2]>,
-) -> Palette<'c> {
-    match base {
-        None => palette,
-        Some(fill) => {
-            let colors = colors.insert(*palette.entries());
-            let mut mask = palette.transparent_mask();
-            while mask != 0 {
-                colors[mask.trailing_zeros() as usize] = fill;
-                mask &= mask - 1;
-            }
-            Palette::opaque(colors)
+        Layer::Text(text) => {
+            let palette = match base {
+                Some(fill) => base_colors.palette(text.palette(), fill),
+                None => text.palette(),
+            };
+            paint_text(dst, lx, ly, text, palette, base)
         }
     }
+    true
 }
 
 /// One row (`cy`) of turned tiles, and how to colour it.
@@ -266,7 +322,7 @@ impl Tiles<'_> {
         if cx != 0 {
             let n = rest.len().min(usize::from(16 - cx));
             let (head, tail) = rest.split_at_mut(n);
-            paint_part(head, line(tx) << (4 * cx), self.palette);
+            paint_part(head, line(tx), cx, self.palette);
             rest = tail;
             tx += 1;
         }
@@ -276,7 +332,7 @@ impl Tiles<'_> {
             tx += 1;
         }
         if !tail.is_empty() {
-            paint_part(tail, line(tx), self.palette);
+            paint_part(tail, line(tx), 0, self.palette);
         }
     }
 
@@ -352,7 +408,6 @@ fn reverse_nibbles(v: u64) -> u64 {
 
 const NIBBLE_LOW_BITS: u64 = 0x7777_7777_7777_7777;
 const NIBBLE_HIGH_BIT: u64 = 0x8888_8888_8888_8888;
-const NIBBLE_ONES: u64 = 0x1111_1111_1111_1111;
 
 /// Finds the pixels of a tile line whose palette entry is transparent.
 #[derive(Clone, Copy)]
@@ -371,7 +426,7 @@ impl Transparency {
         match palette.transparent_mask() {
             0 => Transparency::None,
             mask if mask.is_power_of_two() => {
-                Transparency::One(u64::from(mask.trailing_zeros()) * NIBBLE_ONES)
+                Transparency::One(repeat_nibble(mask.trailing_zeros()))
             }
             mask => Transparency::Many(mask),
         }
@@ -387,13 +442,27 @@ impl Transparency {
             Transparency::Many(mut mask) => {
                 let mut hidden = 0;
                 while mask != 0 {
-                    let index = u64::from(mask.trailing_zeros());
-                    hidden |= zero_nibbles(line ^ (index * NIBBLE_ONES));
+                    hidden |= zero_nibbles(line ^ repeat_nibble(mask.trailing_zeros()));
                     mask &= mask - 1;
                 }
                 hidden
             }
         }
+    }
+}
+
+/// `index` (0..=15) in every nibble; shifts, not a 64-bit multiply, which
+/// 32-bit cores without one would call a library routine for.
+#[inline(always)]
+fn repeat_nibble(index: u32) -> u64 {
+    let x = u64::from(index & 15);
+    if cfg!(target_pointer_width = "64") {
+        x * 0x1111_1111_1111_1111
+    } else {
+        let x = x | x << 4;
+        let x = x | x << 8;
+        let x = x | x << 16;
+        x | x << 32
     }
 }
 
@@ -403,12 +472,20 @@ fn zero_nibbles(x: u64) -> u64 {
     !(((x & NIBBLE_LOW_BITS) + NIBBLE_LOW_BITS) | x) & NIBBLE_HIGH_BIT
 }
 
-/// Writes the opaque colours of the first `dst.len()` (less than 16)
-/// nibbles of `line` into `dst`.
+/// Writes the opaque colours of nibbles `first..first + dst.len()` (at
+/// most 16) of `line` into `dst`.
 #[inline(never)]
-fn paint_part(dst: &mut [[u8; 2]], mut line: u64, palette: Palette<'_>) {
+fn paint_part(dst: &mut [[u8; 2]], mut line: u64, first: u16, palette: Palette<'_>) {
     let entries = palette.entries();
     let opaque = palette.transparent_mask() == 0;
+    if cfg!(target_pointer_width = "64") {
+        line <<= 4 * (first & 15);
+    } else {
+        // A variable 64-bit shift is a library call on 32-bit cores.
+        for _ in 0..first {
+            line <<= 4;
+        }
+    }
     for px in dst {
         let color = entries[(line >> 60) as usize];
         if opaque || !WireColor(color).is_transparent() {
@@ -421,10 +498,15 @@ fn paint_part(dst: &mut [[u8; 2]], mut line: u64, palette: Palette<'_>) {
 /// Paints the row `ly` of a text layer into `dst`, whose first pixel is the
 /// layer's column `lx`; as the base layer, transparent pixels get `base`.
 #[inline]
-fn paint_text(dst: &mut [[u8; 2]], mut lx: u16, ly: u16, text: &Text<'_>, base: Option<[u8; 2]>) {
+fn paint_text(
+    dst: &mut [[u8; 2]],
+    mut lx: u16,
+    ly: u16,
+    text: &Text<'_>,
+    palette: Palette<'_>,
+    base: Option<[u8; 2]>,
+) {
     let (font, chars) = (text.font(), text.chars());
-    let mut colors = None;
-    let palette = opaque_for(&mut colors, text.palette(), base);
     let entries = palette.entries();
     let opaque = base.is_some();
     let (ty, cy) = (ly >> 3, (ly & 7) as u8);
@@ -491,7 +573,10 @@ mod tests {
             let hidden = Transparency::Many(mask).hidden(line);
             // Nibble `index` holds value `index`: only its high bit is set.
             assert_eq!(hidden, 0x8 << (60 - 4 * index));
-            assert_eq!(Transparency::One(index * NIBBLE_ONES).hidden(line), hidden);
+            assert_eq!(
+                Transparency::One(repeat_nibble(index as u32)).hidden(line),
+                hidden
+            );
         }
         assert_eq!(Transparency::Many(0xFFFF).hidden(line), NIBBLE_HIGH_BIT);
         assert_eq!(Transparency::None.hidden(line), 0);

@@ -424,3 +424,56 @@ fn an_empty_rectangle_sends_nothing() {
         assert!(bytes.is_empty() && chunks.is_empty());
     }
 }
+
+/// Changing a palette between two chunks and calling `invalidate_cache`
+/// shows the change from the next chunk on, for the base grid, a grid over
+/// it and a sprite (whose palettes are cached between rows).
+#[test]
+fn invalidated_changes_show_from_the_next_chunk() {
+    let bank: Vec<u8> = (0..2048u32).map(|i| (i * 29 + 7) as u8).collect();
+    let map: Vec<u8> = (0..40u8).map(|i| i.wrapping_mul(37)).collect();
+    let mut palettes: Vec<Vec<u8>> = (0..2u8)
+        .map(|p| (0..32u8).map(|i| i.wrapping_mul(11) ^ p).collect())
+        .collect();
+    palettes[1][2..4].copy_from_slice(&[0xF8, 0x1F]); // entry 1 transparent
+    let params = RenderParams::new(Rect::new(0, 0, 96, 40).unwrap());
+    fn scene<'a>(bank: &'a [u8], map: &'a [u8], palettes: &'a [Vec<u8>]) -> Vec<Layer<'a>> {
+        let bank = Bank::new(bank).unwrap();
+        let base = Palette::new(&palettes[0]).unwrap();
+        let over = Palette::new(&palettes[1]).unwrap();
+        let mut sprite = Sprite::new(bank, over);
+        sprite.set_position(20, 10);
+        let mut front = Grid::new(bank, over, TileMap::new(map, 8, 5).unwrap());
+        front.set_position(3, 2);
+        vec![
+            sprite.into(),
+            front.into(),
+            Grid::new(bank, base, TileMap::new(map, 8, 5).unwrap()).into(),
+        ]
+    }
+    let before = oracle(&scene(&bank, &map, &palettes), &params, 64).0;
+
+    let mut renderer = ChunkRenderer::new(&params);
+    let mut buffer = [0u8; 3000];
+    let first = renderer
+        .next_chunk(&scene(&bank, &map, &palettes), &mut buffer)
+        .unwrap()
+        .unwrap()
+        .to_vec();
+    assert_eq!(first, before[..first.len()]);
+
+    for palette in &mut palettes {
+        palette.iter_mut().for_each(|b| *b = b.wrapping_add(1));
+    }
+    renderer.invalidate_cache();
+    let after = oracle(&scene(&bank, &map, &palettes), &params, 64).0;
+    let mut rest = Vec::new();
+    while let Some(chunk) = renderer
+        .next_chunk(&scene(&bank, &map, &palettes), &mut buffer)
+        .unwrap()
+    {
+        rest.extend_from_slice(chunk);
+    }
+    assert_ne!(before[first.len()..], after[first.len()..]);
+    assert_eq!(rest, after[first.len()..]);
+}

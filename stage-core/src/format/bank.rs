@@ -56,10 +56,18 @@ impl<'a> Bank<'a> {
     /// the top nibble: pixel `x` is `(row >> (60 - 4 * x)) & 15`.
     #[inline]
     pub fn row(&self, frame: u8, y: u8) -> u64 {
-        let at = Self::offset(frame, y);
-        let mut row = [0u8; 8];
-        row.copy_from_slice(&self.0[at..at + 8]);
-        u64::from_be_bytes(row)
+        u64::from_be_bytes(*self.row_bytes(frame, y))
+    }
+
+    /// The 8 bytes of row `y` of tile `frame`, two pixels a byte, left one
+    /// in the high nibble.
+    #[inline]
+    pub fn row_bytes(&self, frame: u8, y: u8) -> &'a [u8; 8] {
+        let bank: &'a [u8; BANK_LEN] = self.0;
+        // The offset is at most 15 * 128 + 15 * 8, so 8 bytes always follow.
+        bank[Self::offset(frame, y)..]
+            .first_chunk()
+            .unwrap_or(&[0; 8])
     }
 
     /// The 16 pixels of column `x` of tile `frame`, top pixel in the top
