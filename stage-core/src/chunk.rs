@@ -39,6 +39,17 @@ impl core::error::Error for BufferTooSmall {}
 /// buffers while DMA sends the other one, or look its layers up afresh before
 /// every chunk.
 ///
+/// Between calls it keeps what it derived from the layers: the row being
+/// sent, the layers crossing the current band of rows, colour tables of the
+/// palettes (known by their address). So pass the same scene each time, or
+/// call [`ChunkRenderer::invalidate_cache`] after changing the layers or the
+/// bytes they view; the next chunk then shows the change. A new renderer
+/// (and so every [`render`](crate::render) call) starts afresh.
+///
+/// The renderer is about 3 KiB (a row of 256 pixels and two 1 KiB colour
+/// tables; about 0.6 KiB with the `small` feature): keep it in a static or
+/// on a roomy stack on small microcontrollers.
+///
 /// ```
 /// use stage_core::{ChunkRenderer, Layer, Rect, RenderParams};
 /// let layers: [Layer; 0] = [];

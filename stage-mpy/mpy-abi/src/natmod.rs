@@ -1,0 +1,77 @@
+//! What the final native-module build needs from the crate (feature `natmod`): a panic
+//! handler and the memory functions LLVM emits calls to. Only compiled for
+//! `panic = "abort"` builds outside this crate's tests, so host builds keep std's.
+
+use crate::exc::{ExcKind, ExcMsg, Exception};
+use crate::raw::table;
+use core::ffi::{c_int, c_void};
+
+/// Panics raise `RuntimeError("Rust panic")`. The message is ignored: formatting it
+/// would pull `core::fmt` into the module.
+///
+/// The raise unwinds the panicking frames without running destructors, like the
+/// `abort` the build asks for; module code is written not to panic (see the crate
+/// documentation).
+#[panic_handler]
+fn panic(_info: &core::panic::PanicInfo<'_>) -> ! {
+    static PANIC: ExcMsg = ExcMsg::new(ExcKind::RuntimeError, "Rust panic\0");
+    Exception::from_static(&PANIC).raise()
+}
+
+/// `memcpy`, forwarded to the runtime's `memmove`.
+///
+/// # Safety
+/// The C contract of `memcpy`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn memcpy(dest: *mut c_void, src: *const c_void, n: usize) -> *mut c_void {
+    // SAFETY: `memmove` accepts everything `memcpy` does.
+    unsafe { (table().memmove_)(dest, src, n) }
+}
+
+/// `memmove`, forwarded to the runtime's.
+///
+/// # Safety
+/// The C contract of `memmove`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn memmove(dest: *mut c_void, src: *const c_void, n: usize) -> *mut c_void {
+    // SAFETY: same contract.
+    unsafe { (table().memmove_)(dest, src, n) }
+}
+
+/// `memset`, forwarded to the runtime's.
+///
+/// # Safety
+/// The C contract of `memset`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn memset(dest: *mut c_void, c: c_int, n: usize) -> *mut c_void {
+    // SAFETY: same contract.
+    unsafe { (table().memset_)(dest, c, n) }
+}
+
+/// `memcmp` (not in the runtime's table): a byte loop.
+///
+/// # Safety
+/// The C contract of `memcmp`: both ranges readable for `n` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn memcmp(a: *const u8, b: *const u8, n: usize) -> c_int {
+    let mut i = 0;
+    while i < n {
+        // SAFETY: `i < n`, both ranges are readable for `n` bytes.
+        let (x, y) = unsafe { (*a.add(i), *b.add(i)) };
+        if x != y {
+            return c_int::from(x) - c_int::from(y);
+        }
+        i += 1;
+    }
+    0
+}
+
+/// `bcmp`: zero if the ranges are equal.
+///
+/// # Safety
+/// The C contract of `bcmp`: both ranges readable for `n` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn bcmp(a: *const u8, b: *const u8, n: usize) -> c_int {
+    // SAFETY: same contract.
+    unsafe { memcmp(a, b, n) }
+}

@@ -1,0 +1,245 @@
+//! Protected calls: run one runtime function under an NLR buffer, so that an exception
+//! it raises comes back as a value instead of a `longjmp` over Rust frames.
+//!
+//! MicroPython raises with `nlr_jump`, which restores the registers saved by the last
+//! `nlr_push` and "returns a second time" from it. `nlr_push` can't be called from Rust
+//! (a function that returns twice), so a few instructions of assembly per architecture
+//! do the push, the call and the pop. The only frames a raise can then unwind are C
+//! frames of the runtime and this shim: never a Rust frame.
+
+use crate::exc::Exception;
+use crate::raw::{table, NlrBuf, RawObj};
+use core::mem::{offset_of, MaybeUninit};
+use core::ptr::addr_of;
+
+/// What the shim reads and writes; the field offsets are baked into the assembly.
+#[repr(C)]
+struct Protected {
+    /// `nlr_push` (table entry 32).
+    nlr_push: usize,
+    /// `nlr_pop` (table entry 33).
+    nlr_pop: usize,
+    /// The runtime function to call.
+    func: usize,
+    /// Its (up to four) word-sized arguments.
+    args: [usize; 4],
+    /// Its return value.
+    ret: usize,
+    /// The NLR buffer (filled by `nlr_push`); `ret_val` holds the exception after a
+    /// raise.
+    nlr: MaybeUninit<NlrBuf>,
+}
+
+const W: usize = core::mem::size_of::<usize>();
+const _: () = {
+    assert!(offset_of!(Protected, nlr_push) == 0);
+    assert!(offset_of!(Protected, nlr_pop) == W);
+    assert!(offset_of!(Protected, func) == 2 * W);
+    assert!(offset_of!(Protected, args) == 3 * W);
+    assert!(offset_of!(Protected, ret) == 7 * W);
+    assert!(offset_of!(Protected, nlr) == 8 * W);
+};
+
+#[cfg(any(target_arch = "x86_64", target_arch = "arm", target_arch = "riscv32"))]
+extern "C" {
+    /// Returns 0 after a normal return of `p.func` (result in `p.ret`), 1 after a raise
+    /// (exception in `p.nlr.ret_val`).
+    fn mpy_abi_protected_call(p: *mut Protected) -> usize;
+}
+
+// x86-64 System V. `rbx` (callee-saved, restored by `nlr_jump`) holds `p`.
+#[cfg(target_arch = "x86_64")]
+core::arch::global_asm!(
+    ".pushsection .text.mpy_abi_protected_call,\"ax\",@progbits",
+    ".globl mpy_abi_protected_call",
+    ".hidden mpy_abi_protected_call",
+    ".type mpy_abi_protected_call,@function",
+    ".p2align 4",
+    "mpy_abi_protected_call:",
+    "push rbx",
+    "mov rbx, rdi",
+    "lea rdi, [rbx + {nlr}]",
+    "call qword ptr [rbx + {push}]",
+    "test eax, eax",
+    "jnz 2f",
+    "mov rdi, qword ptr [rbx + {a0}]",
+    "mov rsi, qword ptr [rbx + {a1}]",
+    "mov rdx, qword ptr [rbx + {a2}]",
+    "mov rcx, qword ptr [rbx + {a3}]",
+    "call qword ptr [rbx + {func}]",
+    "mov qword ptr [rbx + {ret}], rax",
+    "call qword ptr [rbx + {pop}]",
+    "xor eax, eax",
+    "pop rbx",
+    "ret",
+    "2:",
+    "mov eax, 1",
+    "pop rbx",
+    "ret",
+    ".size mpy_abi_protected_call, . - mpy_abi_protected_call",
+    ".popsection",
+    push = const offset_of!(Protected, nlr_push),
+    pop = const offset_of!(Protected, nlr_pop),
+    func = const offset_of!(Protected, func),
+    a0 = const offset_of!(Protected, args),
+    a1 = const offset_of!(Protected, args) + W,
+    a2 = const offset_of!(Protected, args) + 2 * W,
+    a3 = const offset_of!(Protected, args) + 3 * W,
+    ret = const offset_of!(Protected, ret),
+    nlr = const offset_of!(Protected, nlr),
+);
+
+// Thumb, restricted to ARMv6-M instructions so one shim serves every Cortex-M.
+// `r4` (callee-saved, restored by `nlr_jump`) holds `p`; `push {r4, lr}` keeps the
+// stack 8-byte aligned.
+#[cfg(target_arch = "arm")]
+core::arch::global_asm!(
+    ".pushsection .text.mpy_abi_protected_call,\"ax\",%progbits",
+    ".globl mpy_abi_protected_call",
+    ".hidden mpy_abi_protected_call",
+    ".type mpy_abi_protected_call,%function",
+    ".syntax unified",
+    ".thumb",
+    ".thumb_func",
+    ".p2align 1",
+    "mpy_abi_protected_call:",
+    "push {{r4, lr}}",
+    "mov r4, r0",
+    "adds r0, #{nlr}",
+    "ldr r1, [r4, #{push}]",
+    "blx r1",
+    "cmp r0, #0",
+    "bne 2f",
+    "ldr r0, [r4, #{func}]",
+    "mov r12, r0",
+    "ldr r0, [r4, #{a0}]",
+    "ldr r1, [r4, #{a1}]",
+    "ldr r2, [r4, #{a2}]",
+    "ldr r3, [r4, #{a3}]",
+    "blx r12",
+    "str r0, [r4, #{ret}]",
+    "ldr r1, [r4, #{pop}]",
+    "blx r1",
+    "movs r0, #0",
+    "pop {{r4, pc}}",
+    "2:",
+    "movs r0, #1",
+    "pop {{r4, pc}}",
+    ".size mpy_abi_protected_call, . - mpy_abi_protected_call",
+    ".popsection",
+    push = const offset_of!(Protected, nlr_push),
+    pop = const offset_of!(Protected, nlr_pop),
+    func = const offset_of!(Protected, func),
+    a0 = const offset_of!(Protected, args),
+    a1 = const offset_of!(Protected, args) + W,
+    a2 = const offset_of!(Protected, args) + 2 * W,
+    a3 = const offset_of!(Protected, args) + 3 * W,
+    ret = const offset_of!(Protected, ret),
+    nlr = const offset_of!(Protected, nlr),
+);
+
+// RV32. `s0` (callee-saved, restored by `nlr_jump`) holds `p`. No linker relaxation:
+// the local branches are resolved by the assembler.
+#[cfg(target_arch = "riscv32")]
+core::arch::global_asm!(
+    ".pushsection .text.mpy_abi_protected_call,\"ax\",@progbits",
+    ".globl mpy_abi_protected_call",
+    ".hidden mpy_abi_protected_call",
+    ".type mpy_abi_protected_call,@function",
+    ".option push",
+    ".option norelax",
+    ".p2align 1",
+    "mpy_abi_protected_call:",
+    "addi sp, sp, -16",
+    "sw ra, 12(sp)",
+    "sw s0, 8(sp)",
+    "mv s0, a0",
+    "lw t0, {push}(s0)",
+    "addi a0, s0, {nlr}",
+    "jalr t0",
+    "bnez a0, 2f",
+    "lw t0, {func}(s0)",
+    "lw a0, {a0}(s0)",
+    "lw a1, {a1}(s0)",
+    "lw a2, {a2}(s0)",
+    "lw a3, {a3}(s0)",
+    "jalr t0",
+    "sw a0, {ret}(s0)",
+    "lw t0, {pop}(s0)",
+    "jalr t0",
+    "li a0, 0",
+    "j 3f",
+    "2:",
+    "li a0, 1",
+    "3:",
+    "lw ra, 12(sp)",
+    "lw s0, 8(sp)",
+    "addi sp, sp, 16",
+    "ret",
+    ".option pop",
+    ".size mpy_abi_protected_call, . - mpy_abi_protected_call",
+    ".popsection",
+    push = const offset_of!(Protected, nlr_push),
+    pop = const offset_of!(Protected, nlr_pop),
+    func = const offset_of!(Protected, func),
+    a0 = const offset_of!(Protected, args),
+    a1 = const offset_of!(Protected, args) + W,
+    a2 = const offset_of!(Protected, args) + 2 * W,
+    a3 = const offset_of!(Protected, args) + 3 * W,
+    ret = const offset_of!(Protected, ret),
+    nlr = const offset_of!(Protected, nlr),
+);
+
+#[cfg(all(
+    feature = "natmod",
+    not(any(target_arch = "x86_64", target_arch = "arm", target_arch = "riscv32"))
+))]
+compile_error!("mpy-abi: protected calls are implemented for x86_64, Thumb and RV32 only");
+
+/// Stand-in on host architectures without a shim: native-module code never runs there.
+#[cfg(not(any(target_arch = "x86_64", target_arch = "arm", target_arch = "riscv32")))]
+unsafe fn mpy_abi_protected_call(_p: *mut Protected) -> usize {
+    unreachable!("runtime calls only work inside a loaded native module")
+}
+
+/// Calls the runtime function `func` with up to four word arguments (unused ones are
+/// ignored by the callee) and returns its result, or the exception it raised.
+///
+/// # Safety
+/// `func` must be a runtime function taking at most four integer/pointer arguments
+/// compatible with the values given, and those values must satisfy its contract.
+#[inline(never)]
+pub(crate) unsafe fn protected_call(func: usize, args: [usize; 4]) -> Result<usize, Exception> {
+    let t = table();
+    let mut p = Protected {
+        nlr_push: t.nlr_push as usize,
+        nlr_pop: t.nlr_pop as usize,
+        func,
+        args,
+        ret: 0,
+        nlr: MaybeUninit::uninit(),
+    };
+    // SAFETY: `p` lives on the C stack for the whole call, as `nlr_push` requires (jump
+    // callbacks are ordered by stack address); the buffer is larger than any port's
+    // `nlr_buf_t`; `init` refused setjmp-based runtimes, so entry 32 is a real
+    // `nlr_push`. The shim saves and restores everything the platform ABI requires, so
+    // to Rust it is an ordinary call that may write `p`. The caller vouches for `func`.
+    let raised = unsafe { mpy_abi_protected_call(&mut p) };
+    if raised == 0 {
+        Ok(p.ret)
+    } else {
+        // SAFETY: `nlr_jump` stores the exception in `ret_val` before jumping back.
+        let exc = unsafe { addr_of!((*p.nlr.as_ptr()).ret_val).read() };
+        Err(Exception::from_raised(exc as RawObj))
+    }
+}
+
+/// [`protected_call`] for a function returning an object.
+///
+/// # Safety
+/// As for [`protected_call`], and `func` must return an `mp_obj_t`.
+#[inline]
+pub(crate) unsafe fn protected_obj(func: usize, args: [usize; 4]) -> Result<RawObj, Exception> {
+    // SAFETY: forwarded contract.
+    unsafe { protected_call(func, args) }.map(|r| r as RawObj)
+}

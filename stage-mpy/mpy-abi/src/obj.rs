@@ -1,0 +1,526 @@
+//! Objects: handles, types, conversions, buffers, sequences and calls.
+
+use crate::exc;
+use crate::exc::Exception;
+use crate::nlr::{protected_call, protected_obj};
+use crate::py::Py;
+use crate::qstr::Qstr;
+use crate::raw::{
+    binary_op, buffer_flags, native_type, slot, table, unary_op, BufferInfo, List, ObjType, RawObj,
+    Tuple, OBJ_NULL, OBJ_SENTINEL,
+};
+use crate::PyResult;
+use core::marker::PhantomData;
+use core::ptr::addr_of;
+
+/// A handle to a MicroPython object: `Copy`, one word, no destructor.
+///
+/// Objects are owned by the garbage collector. A handle in a local variable, an argument,
+/// an instance's payload ([`crate::Class`]) or a static keeps its object alive (all are
+/// scanned conservatively); equality is identity (Python's `is`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(transparent)]
+pub struct Obj(RawObj);
+
+/// A type object.
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(transparent)]
+pub struct Type(*const ObjType);
+
+/// A method (or callable attribute) looked up on an object, ready to call.
+#[derive(Clone, Copy)]
+pub struct Method {
+    fun: RawObj,
+    /// The bound `self`, or NULL for a plain callable attribute.
+    this: RawObj,
+}
+
+/// Read access to buffers while one writable buffer is borrowed (see
+/// [`Obj::buffer_mut`]): buffers overlapping the writable one are refused.
+#[derive(Clone, Copy)]
+pub struct View<'a> {
+    /// The writable buffer's address range, excluded from reads.
+    start: usize,
+    end: usize,
+    _py: PhantomData<&'a Py>,
+}
+
+/// Most positional arguments [`Method::call`] and [`Obj::call_method`] pass.
+pub const MAX_METHOD_ARGS: usize = 6;
+
+fn empty_or<'a, T>(ptr: *const T, len: usize) -> &'a [T] {
+    if len == 0 || ptr.is_null() {
+        &[]
+    } else {
+        // SAFETY: callers pass the data pointer and length of a live runtime object;
+        // the lifetime is bounded by a borrow of the runtime token (see `Obj::buffer`).
+        unsafe { core::slice::from_raw_parts(ptr, len) }
+    }
+}
+
+/// `get_buffer` without raising: the data pointer and length, if `o` has a buffer.
+pub(crate) fn get_buffer(o: Obj, flags: usize) -> Option<(*mut u8, usize)> {
+    let mut info = BufferInfo {
+        buf: core::ptr::null_mut(),
+        len: 0,
+        typecode: 0,
+    };
+    // SAFETY: without RAISE_IF_UNSUPPORTED `get_buffer` only calls the type's buffer
+    // slot, which for every builtin type (and native subclasses) fills `info` or
+    // returns false: it neither raises, allocates nor runs Python code.
+    let ok = unsafe { (table().get_buffer)(o.0, &mut info, flags) };
+    if ok {
+        Some((info.buf.cast(), info.len))
+    } else {
+        None
+    }
+}
+
+/// Items of a tuple or list (exact types), as a raw pointer and length.
+fn get_items(o: Obj) -> Option<(*const Obj, usize)> {
+    let ty = o.type_of();
+    if ty == Type::tuple() {
+        let t = o.0 as *const Tuple;
+        // SAFETY: `o` is a tuple: `{base, len, items[len]}`.
+        Some(unsafe { (addr_of!((*t).items).cast::<Obj>(), (*t).len) })
+    } else if ty == Type::list() {
+        let l = o.0 as *const List;
+        // SAFETY: `o` is a list: `{base, alloc, len, items}`.
+        Some(unsafe { ((*l).items.cast_const().cast::<Obj>(), (*l).len) })
+    } else {
+        None
+    }
+}
+
+impl Obj {
+    /// Wraps a raw object.
+    ///
+    /// # Safety
+    /// `raw` must be a valid object of the running runtime (not NULL or a sentinel).
+    pub const unsafe fn from_raw(raw: RawObj) -> Obj {
+        Obj(raw)
+    }
+
+    /// The raw `mp_obj_t`.
+    pub const fn raw(self) -> RawObj {
+        self.0
+    }
+
+    /// `None`.
+    pub fn none() -> Obj {
+        Obj(table().const_none)
+    }
+
+    /// `True` or `False`.
+    pub fn from_bool(b: bool) -> Obj {
+        let t = table();
+        Obj(if b { t.const_true } else { t.const_false })
+    }
+
+    /// `self is None`.
+    pub fn is_none(self) -> bool {
+        self.0 == table().const_none
+    }
+
+    /// `type(self)`.
+    pub fn type_of(self) -> Type {
+        // SAFETY: `obj_get_type` only decodes the object representation.
+        Type(unsafe { (table().obj_get_type)(self.0) })
+    }
+
+    /// `type(self) is ty` (exact type, no subclasses).
+    pub fn is_type(self, ty: Type) -> bool {
+        self.type_of() == ty
+    }
+
+    /// The value of an int (or bool, or object with `__int__`, which may run Python
+    /// code): `TypeError` for other objects, `OverflowError` if it doesn't fit `isize`.
+    pub fn to_int(self, _py: &mut Py) -> PyResult<isize> {
+        let t = table();
+        // SAFETY: `native_from_obj(o, INT)`, i.e. `mp_obj_get_int_truncated`.
+        let v = unsafe {
+            protected_call(
+                t.native_from_obj as usize,
+                [self.0 as usize, native_type::INT, 0, 0],
+            )
+        }? as isize;
+        // Only objects of type `int` are truncated silently (bools are 0 or 1, and
+        // `__int__` results are converted with an overflow check by the runtime).
+        if !self.is_type(Type::int()) {
+            return Ok(v);
+        }
+        // Exact if the value converts back to the same object (small ints) or to an
+        // equal one (big ints that fit); a truncated big int compares unequal.
+        // SAFETY: `native_to_obj(v, INT)`.
+        let back = unsafe {
+            protected_obj(
+                t.native_to_obj as usize,
+                [v as usize, native_type::INT, 0, 0],
+            )
+        }?;
+        if back == self.0 {
+            return Ok(v);
+        }
+        // SAFETY: `binary_op(EQUAL, self, back)`.
+        let eq = unsafe {
+            protected_obj(
+                t.binary_op as usize,
+                [binary_op::EQUAL as usize, self.0 as usize, back as usize, 0],
+            )
+        }?;
+        if eq == t.const_true {
+            Ok(v)
+        } else {
+            Err(exc!(
+                OverflowError,
+                "overflow converting long int to machine word"
+            ))
+        }
+    }
+
+    /// The value of an int modulo `2^usize::BITS` (two's complement), as C's
+    /// `mp_obj_get_int_truncated`; `TypeError` for non-ints.
+    pub fn to_int_wrapping(self, _py: &mut Py) -> PyResult<isize> {
+        let t = table();
+        // SAFETY: `native_from_obj(o, INT)`.
+        unsafe {
+            protected_call(
+                t.native_from_obj as usize,
+                [self.0 as usize, native_type::INT, 0, 0],
+            )
+        }
+        .map(|v| v as isize)
+    }
+
+    /// `bool(self)` (may call `__bool__` / `__len__`).
+    pub fn is_true(self, _py: &mut Py) -> PyResult<bool> {
+        // SAFETY: `obj_is_true(o)` returns a C `bool` in the low byte.
+        unsafe { protected_call(table().obj_is_true as usize, [self.0 as usize, 0, 0, 0]) }
+            .map(|r| r & 0xff != 0)
+    }
+
+    /// The bytes of a buffer-protocol object (`bytes`, `bytearray`, `array`,
+    /// `memoryview`, `str`), or `TypeError`.
+    ///
+    /// The slice borrows the runtime token, so no runtime call (which could resize or
+    /// free the buffer) can happen while it is in use: look the buffer up again after.
+    pub fn buffer(self, _py: &Py) -> PyResult<&[u8]> {
+        match get_buffer(self, buffer_flags::READ) {
+            Some((p, n)) => Ok(empty_or(p, n)),
+            None => Err(exc!(TypeError, "object with buffer protocol required")),
+        }
+    }
+
+    /// The bytes of a writable buffer (`bytearray`, writable `array` / `memoryview`),
+    /// or `TypeError`; plus a [`View`] to read other buffers at the same time.
+    ///
+    /// Borrows the runtime token exclusively: no runtime call, and no second writable
+    /// buffer, while the slice is in use. Reads through the view refuse buffers that
+    /// overlap this one, so the `&mut [u8]` never aliases.
+    pub fn buffer_mut(self, _py: &mut Py) -> PyResult<(&mut [u8], View<'_>)> {
+        match get_buffer(self, buffer_flags::WRITE) {
+            Some((p, n)) => {
+                let view = View {
+                    start: p as usize,
+                    end: p as usize + n,
+                    _py: PhantomData,
+                };
+                let data: &mut [u8] = if n == 0 || p.is_null() {
+                    &mut []
+                } else {
+                    // SAFETY: the object's writable buffer, live and unaliased while
+                    // the exclusive token borrow lasts (see above).
+                    unsafe { core::slice::from_raw_parts_mut(p, n) }
+                };
+                Ok((data, view))
+            }
+            None => Err(exc!(TypeError, "object with writable buffer required")),
+        }
+    }
+
+    /// The items of a tuple or list (exact types), or `None` for other objects.
+    ///
+    /// Like [`Obj::buffer`], the slice borrows the runtime token: a list can't change
+    /// while it is in use. Copy the handles out before calling the runtime.
+    pub fn items(self, _py: &Py) -> Option<&[Obj]> {
+        get_items(self).map(|(p, n)| empty_or(p, n))
+    }
+
+    /// `len(self)`.
+    pub fn len(self, py: &mut Py) -> PyResult<usize> {
+        let ty = self.type_of();
+        // As the runtime's `mp_obj_len`: `bytes` (and `str` in firmware without
+        // unicode) have no `__len__`, their length is the data's; other types answer
+        // through their `unary_op` slot (the generic `unary_op` entry would not do:
+        // it treats small ints specially).
+        if ty == Type::bytes() || (ty == Type::str() && !ty.has_slot(slot::UNARY_OP)) {
+            return Ok(self.buffer(py)?.len());
+        }
+        let Some(op) = ty.slot(slot::UNARY_OP) else {
+            return Err(exc!(TypeError, "object has no len()"));
+        };
+        // SAFETY: a type's `unary_op` slot is an `mp_unary_op_fun_t(op, self)`, which
+        // returns NULL for unsupported operations.
+        let n =
+            unsafe { protected_obj(op as usize, [unary_op::LEN as usize, self.0 as usize, 0, 0]) }?;
+        if n.is_null() {
+            return Err(exc!(TypeError, "object has no len()"));
+        }
+        let n = Obj(n).to_int(py)?;
+        usize::try_from(n).map_err(|_| exc!(ValueError, "__len__() should return >= 0"))
+    }
+
+    /// `self(*args)`.
+    pub fn call(self, _py: &mut Py, args: &[Obj]) -> PyResult<Obj> {
+        if args.len() > 0xff {
+            return Err(exc!(TypeError, "too many arguments"));
+        }
+        // SAFETY: `call_function_n_kw(fun, n_args | 0 << 8, args)`; `args` holds
+        // `args.len()` valid objects (Obj is a transparent mp_obj_t).
+        unsafe {
+            protected_obj(
+                table().call_function_n_kw as usize,
+                [self.0 as usize, args.len(), args.as_ptr() as usize, 0],
+            )
+        }
+        .map(Obj)
+    }
+
+    /// `self.name(*args)`: `AttributeError` if there is no such attribute.
+    pub fn call_method(self, py: &mut Py, name: Qstr, args: &[Obj]) -> PyResult<Obj> {
+        let mut dest = [OBJ_NULL; 2];
+        // SAFETY: `load_method(o, qstr, dest[2])` fills `dest` or raises.
+        unsafe {
+            protected_call(
+                table().load_method as usize,
+                [self.0 as usize, name.raw(), dest.as_mut_ptr() as usize, 0],
+            )
+        }?;
+        Method {
+            fun: dest[0],
+            this: dest[1],
+        }
+        .call(py, args)
+    }
+
+    /// Looks up `self.name` for calling: `None` if there is no such attribute.
+    pub fn method(self, _py: &mut Py, name: Qstr) -> PyResult<Option<Method>> {
+        let mut dest = [OBJ_NULL; 2];
+        // SAFETY: `load_method_maybe(o, qstr, dest[2])`; may run `__getattr__`.
+        unsafe {
+            protected_call(
+                table().load_method_maybe as usize,
+                [self.0 as usize, name.raw(), dest.as_mut_ptr() as usize, 0],
+            )
+        }?;
+        Ok(if dest[0].is_null() {
+            None
+        } else {
+            Some(Method {
+                fun: dest[0],
+                this: dest[1],
+            })
+        })
+    }
+
+    /// `self.name`.
+    pub fn attr(self, _py: &mut Py, name: Qstr) -> PyResult<Obj> {
+        // SAFETY: `load_attr(o, qstr)`.
+        unsafe {
+            protected_obj(
+                table().load_attr as usize,
+                [self.0 as usize, name.raw(), 0, 0],
+            )
+        }
+        .map(Obj)
+    }
+
+    /// `self.name = value`.
+    pub fn set_attr(self, _py: &mut Py, name: Qstr, value: Obj) -> PyResult<()> {
+        // SAFETY: `store_attr(o, qstr, value)`.
+        unsafe {
+            protected_call(
+                table().store_attr as usize,
+                [self.0 as usize, name.raw(), value.0 as usize, 0],
+            )
+        }
+        .map(|_| ())
+    }
+
+    /// `self[key]`.
+    pub fn get_item(self, _py: &mut Py, key: Obj) -> PyResult<Obj> {
+        // SAFETY: `obj_subscr(o, key, SENTINEL)` loads.
+        unsafe {
+            protected_obj(
+                table().obj_subscr as usize,
+                [self.0 as usize, key.0 as usize, OBJ_SENTINEL as usize, 0],
+            )
+        }
+        .map(Obj)
+    }
+
+    /// `self[key] = value`.
+    pub fn set_item(self, _py: &mut Py, key: Obj, value: Obj) -> PyResult<()> {
+        // SAFETY: `obj_subscr(o, key, value)` stores.
+        unsafe {
+            protected_call(
+                table().obj_subscr as usize,
+                [self.0 as usize, key.0 as usize, value.0 as usize, 0],
+            )
+        }
+        .map(|_| ())
+    }
+}
+
+impl Method {
+    /// Calls the method with up to [`MAX_METHOD_ARGS`] positional arguments.
+    pub fn call(self, _py: &mut Py, args: &[Obj]) -> PyResult<Obj> {
+        if args.len() > MAX_METHOD_ARGS {
+            return Err(exc!(TypeError, "too many arguments"));
+        }
+        let mut all = [OBJ_NULL; 2 + MAX_METHOD_ARGS];
+        all[0] = self.fun;
+        all[1] = self.this;
+        for (slot, a) in all[2..].iter_mut().zip(args) {
+            *slot = a.0;
+        }
+        // SAFETY: `call_method_n_kw(n_args, 0, [fun, self or NULL, args...])`.
+        unsafe {
+            protected_obj(
+                table().call_method_n_kw as usize,
+                [args.len(), 0, all.as_ptr() as usize, 0],
+            )
+        }
+        .map(Obj)
+    }
+}
+
+impl<'a> View<'a> {
+    /// The bytes of a buffer-protocol object, or `TypeError`; `ValueError` if it
+    /// overlaps the writable buffer this view was made with.
+    pub fn buffer(self, o: Obj) -> PyResult<&'a [u8]> {
+        match get_buffer(o, buffer_flags::READ) {
+            Some((p, n)) => {
+                if self.overlaps(p as usize, n) {
+                    Err(exc!(ValueError, "buffer overlaps the output buffer"))
+                } else {
+                    Ok(empty_or(p, n))
+                }
+            }
+            None => Err(exc!(TypeError, "object with buffer protocol required")),
+        }
+    }
+
+    /// The items of a tuple or list (exact types), or `None` (also if the storage
+    /// overlaps the writable buffer, which only raw-memory tricks can arrange).
+    pub fn items(self, o: Obj) -> Option<&'a [Obj]> {
+        let (p, n) = get_items(o)?;
+        if self.overlaps(p as usize, n * core::mem::size_of::<Obj>()) {
+            None
+        } else {
+            Some(empty_or(p, n))
+        }
+    }
+
+    fn overlaps(self, start: usize, len: usize) -> bool {
+        len != 0
+            && self.start < self.end
+            && start < self.end
+            && self.start < start.saturating_add(len)
+    }
+}
+
+impl Type {
+    /// The type object as an object.
+    pub fn obj(self) -> Obj {
+        Obj(self.0 as RawObj)
+    }
+
+    /// The raw type pointer.
+    pub fn raw(self) -> *const ObjType {
+        self.0
+    }
+
+    /// Wraps a raw type pointer.
+    ///
+    /// # Safety
+    /// `ty` must point to a type object that lives as long as it is used.
+    pub const unsafe fn from_raw(ty: *const ObjType) -> Type {
+        Type(ty)
+    }
+
+    /// The type's name.
+    pub fn name(self) -> Qstr {
+        // SAFETY: every type object starts with `{base, flags, name}`.
+        Qstr::from_runtime(unsafe { (*self.0).name } as usize)
+    }
+
+    /// `type`.
+    pub fn type_type() -> Type {
+        Type(table().type_type)
+    }
+
+    /// `int` (the type of small ints).
+    pub fn int() -> Type {
+        // SAFETY: `native_to_obj(0, INT)` makes the small int 0: no allocation.
+        Obj(unsafe { (table().native_to_obj)(0, native_type::INT) }).type_of()
+    }
+
+    /// `bool`.
+    pub fn bool() -> Type {
+        Obj(table().const_true).type_of()
+    }
+
+    /// `bytes` (looked up at import: not in the function table).
+    pub fn bytes() -> Type {
+        Type(crate::exc::builtin_type(crate::exc::BYTES))
+    }
+
+    /// Whether the type defines the slot `which` (see [`raw::slot`](crate::raw::slot)).
+    pub fn has_slot(self, which: usize) -> bool {
+        // SAFETY: every type object starts with the slot index bytes of a full type.
+        which < slot::COUNT && unsafe { (*self.0).slot_index[which] } != 0
+    }
+
+    /// The value of slot `which` (see [`raw::slot`](crate::raw::slot)), if set.
+    pub fn slot(self, which: usize) -> Option<*const core::ffi::c_void> {
+        if !self.has_slot(which) {
+            return None;
+        }
+        // SAFETY: a set index byte `n + 1` refers to `slots[n]` of the type object.
+        Some(unsafe { (*self.0).slots[(*self.0).slot_index[which] as usize - 1] })
+    }
+
+    /// `str`.
+    pub fn str() -> Type {
+        Type(table().type_str)
+    }
+
+    /// `tuple` (read from the empty tuple: not in the function table).
+    pub fn tuple() -> Type {
+        // SAFETY: `new_tuple(0, NULL)` returns the constant empty tuple: no allocation.
+        Obj(unsafe { (table().new_tuple)(0, core::ptr::null()) }).type_of()
+    }
+
+    /// `list`.
+    pub fn list() -> Type {
+        Type(table().type_list)
+    }
+
+    /// `dict`.
+    pub fn dict() -> Type {
+        Type(table().type_dict)
+    }
+}
+
+impl Exception {
+    /// `true` if this is a caught exception object of exactly the builtin type `kind`
+    /// (looked up at import), or a static message of that kind.
+    pub fn is(self, kind: crate::ExcKind) -> bool {
+        match (self.message(), self.object()) {
+            (Some(m), _) => m.kind() == kind,
+            (None, Some(o)) => o.type_of().raw() == crate::exc::exception_type(kind),
+            (None, None) => false,
+        }
+    }
+}
