@@ -2,10 +2,10 @@
 //! glyphs, in stage's formats.
 
 use embedded_graphics::mono_font::{ascii::FONT_4X6, MonoTextStyle};
-use embedded_graphics::pixelcolor::BinaryColor;
 use embedded_graphics::prelude::*;
 use embedded_graphics::text::{Baseline, Text};
-use stage_core::WireColor;
+use stage_core::{Font, WireColor};
+use stage_hal::graphics::{BankCanvas, FontCanvas, PaletteIndex};
 
 /// Palette entries of [`palette`].
 pub mod color {
@@ -103,13 +103,10 @@ fn noise(x: i32, y: i32, seed: i32) -> u32 {
 pub fn bank() -> [u8; 2048] {
     use color::*;
     let mut bank = [0u8; 2048];
+    let mut canvas = BankCanvas::from_array(&mut bank);
+    // Tiles are stacked vertically on the canvas: tile t starts at row 16 t.
     let mut put = |tile: u8, x: i32, y: i32, c: u8| {
-        let at = usize::from(tile) * 128 + (y as usize) * 8 + (x as usize) / 2;
-        if x % 2 == 0 {
-            bank[at] = (bank[at] & 0x0F) | c << 4;
-        } else {
-            bank[at] = (bank[at] & 0xF0) | c;
-        }
+        canvas.set_pixel(x, 16 * i32::from(tile) + y, PaletteIndex::new(c));
     };
     for y in 0..16 {
         for x in 0..16 {
@@ -159,7 +156,11 @@ pub fn bank() -> [u8; 2048] {
                 tile::PATH,
                 x,
                 y,
-                if noise(x, y, 7).is_multiple_of(9) { BROWN } else { SAND },
+                if noise(x, y, 7).is_multiple_of(9) {
+                    BROWN
+                } else {
+                    SAND
+                },
             );
             let row = y / 4;
             let mortar = y % 4 == 3 || (x + if row % 2 == 0 { 0 } else { 4 }) % 8 == 7;
@@ -210,50 +211,31 @@ pub fn bank() -> [u8; 2048] {
     bank
 }
 
-/// A 1-bit 8x8 cell that embedded-graphics draws into.
-struct Cell([[bool; 8]; 8]);
-
-impl OriginDimensions for Cell {
-    fn size(&self) -> Size {
-        Size::new(8, 8)
-    }
-}
-
-impl DrawTarget for Cell {
-    type Color = BinaryColor;
-    type Error = core::convert::Infallible;
-
-    fn draw_iter<I: IntoIterator<Item = Pixel<BinaryColor>>>(
-        &mut self,
-        pixels: I,
-    ) -> Result<(), Self::Error> {
-        for Pixel(p, c) in pixels {
-            if (0..8).contains(&p.x) && (0..8).contains(&p.y) {
-                self.0[p.y as usize][p.x as usize] = c.is_on();
-            }
-        }
-        Ok(())
-    }
-}
-
 /// A font in stage's format: ASCII glyphs from embedded-graphics' 4x6
 /// font, value 3 (white) with a value 1 (black) outline and a value 2
 /// (grey) shadow; everything else 0 (transparent with the text palette).
 pub fn font() -> [u8; 2048] {
-    let mut font = [0u8; 2048];
-    let style = MonoTextStyle::new(&FONT_4X6, BinaryColor::On);
+    // First the glyphs alone, in value 3.
+    let mut glyphs = [0u8; 2048];
+    let mut canvas = FontCanvas::from_array(&mut glyphs);
+    let style = MonoTextStyle::new(&FONT_4X6, PaletteIndex::new(3));
     for code in 32u8..127 {
-        let mut cell = Cell([[false; 8]; 8]);
         let glyph = [code];
         let text = core::str::from_utf8(&glyph).unwrap_or(" ");
-        Text::with_baseline(text, Point::new(1, 1), style, Baseline::Top)
-            .draw(&mut cell)
+        let origin = FontCanvas::glyph_origin(code) + Point::new(1, 1);
+        Text::with_baseline(text, origin, style, Baseline::Top)
+            .draw(&mut canvas)
             .ok();
+    }
+    // Then each glyph with its outline and shadow.
+    let glyphs = Font::from_array(&glyphs);
+    let mut font = [0u8; 2048];
+    let mut canvas = FontCanvas::from_array(&mut font);
+    for code in 32u8..127 {
         let on = |x: i32, y: i32| {
-            (0..8).contains(&x) && (0..8).contains(&y) && cell.0[y as usize][x as usize]
+            (0..8).contains(&x) && (0..8).contains(&y) && glyphs.pixel(code, x as u8, y as u8) != 0
         };
         for y in 0..8i32 {
-            let mut row = 0u16;
             for x in 0..8i32 {
                 let value = if on(x, y) {
                     3
@@ -266,10 +248,8 @@ pub fn font() -> [u8; 2048] {
                 } else {
                     0
                 };
-                row |= value << (2 * x);
+                canvas.set_pixel(x, 8 * i32::from(code) + y, PaletteIndex::new(value));
             }
-            let at = usize::from(code) * 16 + y as usize * 2;
-            font[at..at + 2].copy_from_slice(&row.to_le_bytes());
         }
     }
     font
