@@ -30,7 +30,10 @@ fn build_probe() -> std::path::PathBuf {
         "building the thumbv6m probe failed (is the target installed? `rustup target add {TARGET}`):\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    dir.join("target").join(TARGET).join("release").join("thumbv6m-probe")
+    dir.join("target")
+        .join(TARGET)
+        .join("release")
+        .join("thumbv6m-probe")
 }
 
 #[test]
@@ -75,6 +78,8 @@ fn renders_on_thumbv6m_without_core_fmt() {
         .map(|(size, _)| size)
         .sum();
     let text = elf.section_by_name(".text").map_or(0, |s| s.size());
-    println!("render code (stage_core functions and draw_frame): {render} bytes; .text: {text} bytes");
+    println!(
+        "render code (stage_core functions and draw_frame): {render} bytes; .text: {text} bytes"
+    );
     assert!(render > 0, "the render code was not found");
 }

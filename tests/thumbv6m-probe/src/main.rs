@@ -55,7 +55,10 @@ fn main() -> ! {
     let bank = Bank::from_array(&BANK);
     let palette = Palette::from_entries(&PALETTE);
     let font = Font::from_array(&FONT);
-    let (Ok(map), Ok(chars)) = (TileMap::new(&MAP[..], 8, 8), TextChars::new(&CHARS[..], 16, 1)) else {
+    let (Ok(map), Ok(chars)) = (
+        TileMap::new(&MAP[..], 8, 8),
+        TextChars::new(&CHARS[..], 16, 1),
+    ) else {
         loop {}
     };
     let text = Text::new(font, palette, chars);
