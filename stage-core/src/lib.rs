@@ -8,7 +8,7 @@
 //! rectangle of the scene straight into RGB565 bytes in wire order, in
 //! chunks of a small buffer handed to a sink (an SPI bus, a file, a test);
 //! [`ChunkRenderer`] does the same one chunk at a time, for double-buffered
-//! DMA. The [`reference`] renderer is the original per-pixel algorithm,
+//! DMA. The [`reference`](mod@reference) renderer is the original per-pixel algorithm,
 //! kept as the oracle the fast one is tested against.
 //!
 //! ```
