@@ -54,6 +54,9 @@ impl<E: fmt::Debug + fmt::Display> core::error::Error for RenderError<E> {}
 /// assert_eq!(stream, [0x12, 0x34, 0x12, 0x34, 0xF8, 0x1F, 0xF8, 0x1F]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+// Not inlined: the renderer's state (about 3 KiB) then lives only while a
+// render runs, instead of once per call site in the caller's frame.
+#[inline(never)]
 pub fn render<E>(
     layers: &[Layer<'_>],
     params: &RenderParams,
