@@ -339,9 +339,9 @@ fn replicate(src: &[[u8; 2]], phase: u32, scale: u32, dst: &mut [[u8; 2]]) {
     };
     head.fill(px);
     match scale {
-        2 => repeat::<2>(src, body),
-        3 => repeat::<3>(src, body),
-        4 => repeat::<4>(src, body),
+        2 if !cfg!(feature = "small") => repeat::<2>(src, body),
+        3 if !cfg!(feature = "small") => repeat::<3>(src, body),
+        4 if !cfg!(feature = "small") => repeat::<4>(src, body),
         _ => {
             for (run, &px) in body.chunks_mut(scale).zip(src) {
                 run.fill(px);

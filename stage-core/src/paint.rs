@@ -343,15 +343,19 @@ impl Tiles<'_> {
     fn paint_whole(&self, dst: &mut [[u8; 2]; 16], line: u64) {
         let entries = self.palette.entries();
         let hidden = self.transparency.hidden(line);
-        if hidden == 0 {
+        let (pairs, _) = dst.as_chunks_mut::<2>();
+        let bytes = line.to_be_bytes();
+        if cfg!(feature = "small") {
+            // One loop for every case: less code, a test per pixel.
+            paint_masked(pairs, bytes, hidden, entries);
+        } else if hidden == 0 {
             // No transparent pixel: no test per pixel.
-            let (pairs, _) = dst.as_chunks_mut::<2>();
             if let Some(table) = self.pairs {
-                for (pair, byte) in pairs.iter_mut().zip(line.to_be_bytes()) {
+                for (pair, byte) in pairs.iter_mut().zip(bytes) {
                     *pair = table[usize::from(byte)];
                 }
             } else {
-                for (pair, byte) in pairs.iter_mut().zip(line.to_be_bytes()) {
+                for (pair, byte) in pairs.iter_mut().zip(bytes) {
                     *pair = [
                         entries[usize::from(byte >> 4)],
                         entries[usize::from(byte & 15)],
@@ -361,8 +365,6 @@ impl Tiles<'_> {
         } else if hidden != NIBBLE_HIGH_BIT {
             if let Some(table) = self.pairs {
                 // Two pixels a byte: both shown, one shown, or none.
-                let (pairs, _) = dst.as_chunks_mut::<2>();
-                let bytes = line.to_be_bytes().into_iter();
                 for (k, (pair, byte)) in pairs.iter_mut().zip(bytes).enumerate() {
                     let colors = &table[usize::from(byte)];
                     match (hidden >> (56 - 8 * k)) & 0x88 {
@@ -373,12 +375,34 @@ impl Tiles<'_> {
                     }
                 }
             } else {
-                for (i, px) in dst.iter_mut().enumerate() {
-                    if hidden & (1 << (63 - 4 * i)) == 0 {
-                        *px = entries[(line >> (60 - 4 * i)) as usize & 15];
-                    }
-                }
+                paint_masked(pairs, bytes, hidden, entries);
             }
+        }
+    }
+}
+
+/// Writes the pixels of `bytes` (two a byte, left one in the high nibble)
+/// whose bit in `hidden` (the high bit of each nibble) is clear. Byte by
+/// byte: no variable 64-bit shifts, which 32-bit cores do in a library
+/// routine.
+#[inline]
+fn paint_masked(pairs: &mut [[[u8; 2]; 2]], bytes: [u8; 8], hidden: u64, entries: &[[u8; 2]; 16]) {
+    if cfg!(target_pointer_width = "64") {
+        // 64-bit shifts are single instructions here.
+        let line = u64::from_be_bytes(bytes);
+        for (i, px) in pairs.as_flattened_mut().iter_mut().enumerate() {
+            if hidden & (1 << (63 - 4 * i)) == 0 {
+                *px = entries[(line >> (60 - 4 * i)) as usize & 15];
+            }
+        }
+        return;
+    }
+    for ((pair, byte), mask) in pairs.iter_mut().zip(bytes).zip(hidden.to_be_bytes()) {
+        if mask & 0x80 == 0 {
+            pair[0] = entries[usize::from(byte >> 4)];
+        }
+        if mask & 0x08 == 0 {
+            pair[1] = entries[usize::from(byte & 15)];
         }
     }
 }
