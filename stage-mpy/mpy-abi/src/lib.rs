@@ -124,7 +124,8 @@
 //! # Building a module
 //!
 //! The module is a `no_std` library crate; its `.mpy` build enables this crate's
-//! `natmod` feature (panic handler, `memcpy`/`memmove`/`memset`/`memcmp`/`bcmp`) and
+//! `natmod` feature (panic handler, `memcpy`/`memmove`/`memset`/`memcmp`/`bcmp`, and on
+//! ARM their `__aeabi_*` forms, all forwarded to the runtime's) and
 //! compiles a position-independent static library with fat LTO, e.g. for the example:
 //!
 //! ```text

@@ -1,6 +1,7 @@
 //! What the final native-module build needs from the crate (feature `natmod`): a panic
-//! handler and the memory functions LLVM emits calls to. Only compiled for
-//! `panic = "abort"` builds outside this crate's tests, so host builds keep std's.
+//! handler and the memory functions LLVM emits calls to (on ARM also under their EABI
+//! names, `__aeabi_memcpy` and friends). Only compiled for `panic = "abort"` builds
+//! outside this crate's tests, so host builds keep std's.
 
 use crate::exc::{ExcKind, ExcMsg, Exception};
 use crate::raw::table;
@@ -74,4 +75,67 @@ pub unsafe extern "C" fn memcmp(a: *const u8, b: *const u8, n: usize) -> c_int {
 pub unsafe extern "C" fn bcmp(a: *const u8, b: *const u8, n: usize) -> c_int {
     // SAFETY: same contract.
     unsafe { memcmp(a, b, n) }
+}
+
+/// The ARM EABI memory functions (what LLVM calls on Thumb targets for copies and
+/// fills), forwarded to the runtime like the C names above. Without them the linker
+/// takes `compiler_builtins`' versions, which don't call `memcpy`/`memset` but its own
+/// generic Rust implementations: about 1.2 KB more on armv6m.
+#[cfg(target_arch = "arm")]
+mod aeabi {
+    use crate::raw::table;
+    use core::ffi::c_void;
+
+    macro_rules! copy {
+        ($($name:ident),*) => {$(
+            /// `memcpy`/`memmove` under its EABI name, forwarded to the runtime's `memmove`.
+            ///
+            /// # Safety
+            /// The C contract of `memmove`.
+            #[unsafe(no_mangle)]
+            pub unsafe extern "C" fn $name(dest: *mut c_void, src: *const c_void, n: usize) {
+                // SAFETY: same contract.
+                unsafe { (table().memmove_)(dest, src, n) };
+            }
+        )*};
+    }
+    copy!(
+        __aeabi_memcpy,
+        __aeabi_memcpy4,
+        __aeabi_memcpy8,
+        __aeabi_memmove,
+        __aeabi_memmove4,
+        __aeabi_memmove8
+    );
+
+    macro_rules! set {
+        ($($name:ident),*) => {$(
+            /// `__aeabi_memset` (note the argument order: length before value), forwarded
+            /// to the runtime's `memset`.
+            ///
+            /// # Safety
+            /// The C contract of `memset`.
+            #[unsafe(no_mangle)]
+            pub unsafe extern "C" fn $name(dest: *mut c_void, n: usize, c: core::ffi::c_int) {
+                // SAFETY: same contract.
+                unsafe { (table().memset_)(dest, c, n) };
+            }
+        )*};
+    }
+    set!(__aeabi_memset, __aeabi_memset4, __aeabi_memset8);
+
+    macro_rules! clear {
+        ($($name:ident),*) => {$(
+            /// `__aeabi_memclr`: zero `n` bytes, forwarded to the runtime's `memset`.
+            ///
+            /// # Safety
+            /// The C contract of `memset`.
+            #[unsafe(no_mangle)]
+            pub unsafe extern "C" fn $name(dest: *mut c_void, n: usize) {
+                // SAFETY: same contract.
+                unsafe { (table().memset_)(dest, 0, n) };
+            }
+        )*};
+    }
+    clear!(__aeabi_memclr, __aeabi_memclr4, __aeabi_memclr8);
 }

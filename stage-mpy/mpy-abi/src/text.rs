@@ -4,6 +4,17 @@
 /// truncated.
 pub const MESSAGE_CAPACITY: usize = 96;
 
+/// Powers of ten that fit a `usize`, largest first.
+const POWERS_OF_TEN: [usize; usize::MAX.ilog10() as usize + 1] = {
+    let mut p = [1usize; usize::MAX.ilog10() as usize + 1];
+    let mut i = p.len() - 1;
+    while i > 0 {
+        p[i - 1] = p[i] * 10;
+        i -= 1;
+    }
+    p
+};
+
 /// A fixed-capacity byte buffer that silently truncates.
 pub(crate) struct TextBuf {
     buf: [u8; MESSAGE_CAPACITY],
@@ -32,24 +43,25 @@ impl TextBuf {
         }
     }
 
-    /// Appends `v` in decimal.
+    /// Appends `v` in decimal. Digits are found by subtracting powers of ten, not by
+    /// dividing: armv6m has no divide instruction, and a division here would link
+    /// about 400 bytes of software division into every module.
     pub(crate) fn push_int(&mut self, v: isize) {
         if v < 0 {
             self.push(b'-');
         }
         let mut n = v.unsigned_abs();
-        let mut digits = [0u8; 20];
-        let mut i = digits.len();
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
+        let mut started = false;
+        for &power in POWERS_OF_TEN.iter() {
+            let mut digit = b'0';
+            while n >= power {
+                n -= power;
+                digit += 1;
             }
-        }
-        for &d in &digits[i..] {
-            self.push(d);
+            started |= digit != b'0' || power == 1;
+            if started {
+                self.push(digit);
+            }
         }
     }
 
@@ -112,6 +124,19 @@ mod tests {
         assert_eq!(fmt("{}", &[-42]), "-42");
         assert_eq!(fmt("{}", &[isize::MAX]), isize::MAX.to_string());
         assert_eq!(fmt("{}", &[isize::MIN]), isize::MIN.to_string());
+    }
+
+    #[test]
+    fn every_digit_count_and_boundary() {
+        let mut values = vec![0isize, 1, -1, 9, -9, 10, -10, isize::MAX, isize::MIN];
+        let mut p: isize = 1;
+        while let Some(next) = p.checked_mul(10) {
+            p = next;
+            values.extend([p - 1, p, p + 1, -p + 1, -p, -p - 1, p / 2 * 3]);
+        }
+        for v in values {
+            assert_eq!(fmt("{}", &[v]), v.to_string());
+        }
     }
 
     #[test]

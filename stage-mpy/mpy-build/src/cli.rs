@@ -15,7 +15,9 @@ options:
   -p, --package PKG  the module crate (default: stage-mpy)
   --manifest-path P  Cargo.toml of the workspace or crate (default: the current workspace)
   --name NAME        module name: output NAME.mpy (default: _stage)
-  --features LIST    crate features to enable (default: natmod)
+  --features LIST    crate features to enable (default: natmod), plus those the crate
+                     asks for per architecture ([package.metadata.mpy.arch-features])
+  --no-arch-features ignore the crate's per-architecture features
   --opt-level LEVEL  s or z (default: z)
   --out-dir DIR      where <arch>/NAME.mpy go (default: <workspace>/target/mpy)
   --target-dir DIR   cargo target dir for the module builds (default: <workspace>/target/mpy-build)
@@ -30,6 +32,7 @@ pub struct Args {
     pub manifest_path: Option<PathBuf>,
     pub name: String,
     pub features: String,
+    pub arch_features: bool,
     pub opt_level: String,
     pub out_dir: Option<PathBuf>,
     pub target_dir: Option<PathBuf>,
@@ -48,6 +51,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
         manifest_path: None,
         name: "_stage".into(),
         features: "natmod".into(),
+        arch_features: true,
         opt_level: "z".into(),
         out_dir: None,
         target_dir: None,
@@ -82,6 +86,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
             "--manifest-path" => a.manifest_path = Some(PathBuf::from(value()?)),
             "--name" => a.name = value()?,
             "--features" => a.features = value()?,
+            "--no-arch-features" => a.arch_features = false,
             "--opt-level" => {
                 let v = value()?;
                 if v != "s" && v != "z" {
@@ -133,6 +138,8 @@ mod tests {
             (a.package.as_str(), a.name.as_str(), a.features.as_str()),
             ("stage-mpy", "_stage", "natmod")
         );
+        assert!(a.arch_features);
+        assert!(!args(&["--no-arch-features"]).arch_features);
     }
 
     #[test]

@@ -6,13 +6,16 @@
 //! optimisation and `-C relocation-model=pic`, in its own target directory and with
 //! flags that apply to that build only, then links it with `mpy-link` into
 //! `<workspace>/target/mpy/<arch>/_stage.mpy`. Missing Rust targets are installed with
-//! `rustup target add`.
+//! `rustup target add`. The module crate can ask for extra features on some
+//! architectures in its manifest (`[package.metadata.mpy.arch-features]`, e.g.
+//! `armv6m = ["compact"]`); `--no-arch-features` ignores them.
 //!
 //! Run it as `cargo mpy` (a workspace alias) or `cargo mpy --arch x64`; `--help` lists
 //! the options.
 
 mod cargo;
 mod cli;
+mod metadata;
 mod table;
 mod toolchain;
 
@@ -54,20 +57,31 @@ fn run(args: cli::Args) -> Result<(), Error> {
     for arch in &args.archs {
         toolchain::ensure_target(arch.rust_target(), args.verbose)?;
     }
+    let arch_features = if args.arch_features {
+        metadata::ArchFeatures::load(&root, manifest.as_deref(), &args.package)?
+    } else {
+        metadata::ArchFeatures::default()
+    };
     let mut reports = Vec::new();
     let mut outputs: Vec<PathBuf> = Vec::new();
     for &arch in &args.archs {
+        let features = metadata::merge(&args.features, arch_features.get(arch));
         eprintln!(
-            "mpy-build: building {} for {arch} ({})",
+            "mpy-build: building {} for {arch} ({}, features: {})",
             args.package,
-            arch.rust_target()
+            arch.rust_target(),
+            if features.is_empty() {
+                "none"
+            } else {
+                &features
+            }
         );
         let staticlib = cargo::Build {
             arch,
             root: &root,
             manifest_path: manifest.as_deref(),
             package: &args.package,
-            features: &args.features,
+            features: &features,
             opt_level: &args.opt_level,
             target_dir: &target_dir,
             verbose: args.verbose,
@@ -85,7 +99,7 @@ fn run(args: cli::Args) -> Result<(), Error> {
         if args.verbose {
             eprint!("{}", linked.report.details());
         }
-        reports.push(linked.report);
+        reports.push((linked.report, features));
         outputs.push(out);
     }
     print!("{}", table::size_table(&reports));

@@ -72,7 +72,31 @@ fn builds_every_arch_with_a_size_table() {
             "{arch}: HELLO_CALLS in BSS"
         );
         assert_eq!(m.trailing, 0);
+        // The crate's per-architecture feature: only armv6m has `tiny`.
+        let tiny = m.qstrs.contains(&Qstr::Str("tiny".into()));
+        assert_eq!(tiny, arch == Arch::Armv6m, "{arch}: qstr tiny");
+        let row = stdout.lines().find(|l| l.starts_with(arch.name())).unwrap();
+        let expected = if arch == Arch::Armv6m {
+            "natmod,tiny"
+        } else {
+            "natmod"
+        };
+        assert!(row.ends_with(expected), "{arch}: features column: {row}");
     }
+}
+
+#[test]
+fn arch_features_can_be_turned_off() {
+    let out = scratch("no-arch-features");
+    let res = mpy_build(&["--arch", "armv6m", "--no-arch-features"], &out);
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    let bytes = std::fs::read(out.join("mpy/armv6m/hello.mpy")).unwrap();
+    let m = MpyFile::parse(&bytes).expect("valid .mpy");
+    assert!(!m.qstrs.contains(&Qstr::Str("tiny".into())));
 }
 
 #[test]

@@ -1,0 +1,151 @@
+//! Per-architecture features declared by the module crate itself, in its manifest:
+//!
+//! ```toml
+//! [package.metadata.mpy.arch-features]
+//! armv6m = ["compact"]
+//! ```
+//!
+//! `cargo mpy` enables them (on top of `--features`) when it builds that architecture,
+//! unless `--no-arch-features` is given. Read with `cargo metadata`.
+
+use crate::Error;
+use mpy_link::Arch;
+use std::ffi::OsString;
+use std::path::Path;
+use std::process::Command;
+
+/// Extra features for each architecture (empty when the crate declares none).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ArchFeatures(Vec<(Arch, Vec<String>)>);
+
+impl ArchFeatures {
+    /// The extra features for `arch`.
+    pub fn get(&self, arch: Arch) -> &[String] {
+        self.0
+            .iter()
+            .find(|(a, _)| *a == arch)
+            .map_or(&[][..], |(_, f)| f)
+    }
+
+    /// Reads `package.metadata.mpy.arch-features` of `package` from `cargo metadata`
+    /// output.
+    pub fn from_metadata(json: &str, package: &str) -> Result<ArchFeatures, Error> {
+        let v: serde_json::Value = serde_json::from_str(json)
+            .map_err(|e| Error(format!("cannot parse `cargo metadata` output: {e}")))?;
+        let Some(pkg) = v["packages"]
+            .as_array()
+            .and_then(|p| p.iter().find(|p| p["name"] == package))
+        else {
+            // An unknown package: the build reports it.
+            return Ok(ArchFeatures::default());
+        };
+        let table = &pkg["metadata"]["mpy"]["arch-features"];
+        let Some(table) = table.as_object() else {
+            return if table.is_null() {
+                Ok(ArchFeatures::default())
+            } else {
+                Err(Error(format!(
+                    "{package}: package.metadata.mpy.arch-features must be a table of arch = [features]"
+                )))
+            };
+        };
+        let mut out = Vec::new();
+        for (name, features) in table {
+            let arch: Arch = name.parse().map_err(|e| {
+                Error(format!(
+                    "{package}: package.metadata.mpy.arch-features: {e}"
+                ))
+            })?;
+            let list = features
+                .as_array()
+                .and_then(|a| a.iter().map(|f| f.as_str().map(String::from)).collect())
+                .ok_or_else(|| {
+                    Error(format!(
+                        "{package}: package.metadata.mpy.arch-features.{name} must be a list of feature names"
+                    ))
+                })?;
+            out.push((arch, list));
+        }
+        Ok(ArchFeatures(out))
+    }
+
+    /// Runs `cargo metadata` for the workspace at `root` (or `manifest`) and reads the
+    /// features of `package`.
+    pub fn load(
+        root: &Path,
+        manifest: Option<&Path>,
+        package: &str,
+    ) -> Result<ArchFeatures, Error> {
+        let cargo: OsString = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let mut cmd = Command::new(cargo);
+        cmd.current_dir(root)
+            .args(["metadata", "--format-version", "1", "--no-deps"]);
+        if let Some(m) = manifest {
+            cmd.arg("--manifest-path").arg(m);
+        }
+        let out = cmd
+            .output()
+            .map_err(|e| Error(format!("cannot run cargo metadata: {e}")))?;
+        if !out.status.success() {
+            return Err(Error(format!(
+                "cargo metadata failed: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            )));
+        }
+        ArchFeatures::from_metadata(&String::from_utf8_lossy(&out.stdout), package)
+    }
+}
+
+/// `base` (comma-separated) plus `extra`, without duplicates.
+pub fn merge(base: &str, extra: &[String]) -> String {
+    let mut all: Vec<&str> = base.split([',', ' ']).filter(|f| !f.is_empty()).collect();
+    for f in extra {
+        if !all.contains(&f.as_str()) {
+            all.push(f);
+        }
+    }
+    all.join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const METADATA: &str = r#"{"packages": [
+        {"name": "other", "metadata": null},
+        {"name": "stage-mpy", "metadata": {"mpy": {"arch-features": {
+            "armv6m": ["compact"], "rv32imc": ["small", "x"]}}}}
+    ]}"#;
+
+    #[test]
+    fn features_per_arch() {
+        let f = ArchFeatures::from_metadata(METADATA, "stage-mpy").unwrap();
+        assert_eq!(f.get(Arch::Armv6m), ["compact"]);
+        assert_eq!(f.get(Arch::Rv32imc), ["small", "x"]);
+        assert!(f.get(Arch::X64).is_empty());
+        let none = ArchFeatures::from_metadata(METADATA, "other").unwrap();
+        assert_eq!(none, ArchFeatures::default());
+        let missing = ArchFeatures::from_metadata(METADATA, "no-such-crate").unwrap();
+        assert_eq!(missing, ArchFeatures::default());
+    }
+
+    #[test]
+    fn bad_tables_are_errors() {
+        let bad_arch = r#"{"packages": [{"name": "m", "metadata": {"mpy": {"arch-features": {"xtensa": []}}}}]}"#;
+        let e = ArchFeatures::from_metadata(bad_arch, "m").unwrap_err();
+        assert!(e.0.contains("xtensa"), "{}", e.0);
+        let not_list = r#"{"packages": [{"name": "m", "metadata": {"mpy": {"arch-features": {"x64": "small"}}}}]}"#;
+        assert!(ArchFeatures::from_metadata(not_list, "m").is_err());
+        let not_table =
+            r#"{"packages": [{"name": "m", "metadata": {"mpy": {"arch-features": 5}}}]}"#;
+        assert!(ArchFeatures::from_metadata(not_table, "m").is_err());
+    }
+
+    #[test]
+    fn merging_keeps_order_and_drops_duplicates() {
+        assert_eq!(merge("natmod", &["compact".into()]), "natmod,compact");
+        assert_eq!(merge("natmod,small", &["small".into()]), "natmod,small");
+        assert_eq!(merge("", &["a".into(), "b".into()]), "a,b");
+        assert_eq!(merge("natmod", &[]), "natmod");
+    }
+}
