@@ -1,7 +1,6 @@
 //! The fast renderer, in pull form: one chunk at a time.
 
 use core::fmt;
-use core::num::NonZeroU32;
 
 use crate::paint::{paint_layer, Mode, Placement, Scratch};
 use crate::{Layer, RenderParams};
@@ -69,13 +68,23 @@ impl core::error::Error for BufferTooSmall {}
 #[derive(Clone)]
 pub struct ChunkRenderer {
     params: RenderParams,
-    /// Output row and column of the next pixel.
-    row: u32,
-    col: u32,
-    /// Output pixels not produced yet.
-    remaining: u64,
+    /// Where the next output pixel is: kept as logical coordinates and
+    /// repeat counts, so that no step divides by the scale (small cores
+    /// divide in software).
+    at: Position,
     rows: Rows,
     band: Band,
+}
+
+/// An output pixel: logical row `y` (relative to the rectangle's top),
+/// sent for the `rep`-th time, and logical column `x` (relative to its
+/// left), sent `phase` times already.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Position {
+    y: u32,
+    rep: u32,
+    x: u32,
+    phase: u32,
 }
 
 /// What composing rows keeps between chunks.
@@ -117,9 +126,12 @@ impl ChunkRenderer {
     pub fn new(params: &RenderParams) -> Self {
         ChunkRenderer {
             params: *params,
-            row: 0,
-            col: 0,
-            remaining: u64::from(params.output_width()) * u64::from(params.output_height()),
+            at: Position {
+                y: 0,
+                rep: 0,
+                x: 0,
+                phase: 0,
+            },
             rows: Rows {
                 cache: RowCache {
                     valid: false,
@@ -146,12 +158,21 @@ impl ChunkRenderer {
 
     /// Whether every chunk has been produced.
     pub fn is_done(&self) -> bool {
-        self.remaining_len() == 0
+        let rect = self.params.rect();
+        rect.is_empty() || self.at.y >= u32::from(rect.height())
     }
 
     /// Bytes of the stream not produced yet.
     pub fn remaining_len(&self) -> u64 {
-        2 * self.remaining
+        if self.is_done() {
+            return 0;
+        }
+        let scale = u64::from(self.params.scale());
+        let width = u64::from(self.params.output_width());
+        let rows_left = (u64::from(self.params.rect().height()) - u64::from(self.at.y)) * scale
+            - u64::from(self.at.rep);
+        let sent = u64::from(self.at.x) * scale + u64::from(self.at.phase);
+        2 * (rows_left * width - sent)
     }
 
     /// Forgets the composed row kept between chunks. Call it when the layers
@@ -174,34 +195,29 @@ impl ChunkRenderer {
         if pixels.is_empty() {
             return Err(BufferTooSmall);
         }
-        let remaining = self.remaining;
-        if remaining == 0 {
+        if self.is_done() {
             return Ok(None);
         }
-        let Some(out_width) = NonZeroU32::new(self.params.output_width()) else {
-            return Ok(None);
-        };
-        let count = pixels
-            .len()
-            .min(usize::try_from(remaining).unwrap_or(usize::MAX));
-        let pixels = pixels.get_mut(..count).unwrap_or_default();
+        let scale = self.params.scale_nonzero().get();
+        let width = u32::from(self.params.rect().width());
+        let height = u32::from(self.params.rect().height());
+        let out_width = width * scale;
 
-        let scale = self.params.scale_nonzero();
-        // The chunk ends on output row `last_row`; no division, which small
-        // cores do in software.
-        let mut last_row = self.row;
-        let mut left = u64::from(self.col) + count as u64;
-        while left > u64::from(out_width.get()) {
-            left -= u64::from(out_width.get());
-            last_row += 1;
+        // The logical rows this chunk reaches, found by stepping, not dividing.
+        let first = self.at.y;
+        let (mut last, mut rep) = (self.at.y, self.at.rep);
+        let mut left = (self.at.x * scale + self.at.phase) as usize + pixels.len();
+        while left > out_width as usize && last < height {
+            left -= out_width as usize;
+            rep += 1;
+            if rep == scale {
+                (rep, last) = (0, last + 1);
+            }
         }
-        let (first, last) = (unscale(self.row, scale), unscale(last_row, scale));
+        let last = last.min(height - 1);
         let band = &mut self.band;
         if !(band.valid && band.first <= first && last <= band.last) {
-            let height = u32::from(self.params.rect().height());
-            let last = last
-                .max(first + BAND_ROWS - 1)
-                .min(height.saturating_sub(1));
+            let last = last.max(first + BAND_ROWS - 1).min(height - 1);
             *band = Band {
                 valid: true,
                 first,
@@ -209,23 +225,26 @@ impl ChunkRenderer {
                 active: Active::find(layers, &self.params, first, last),
             };
         }
-        self.remaining -= count as u64;
 
-        let mut rest = pixels;
-        while !rest.is_empty() {
-            let n = rest
-                .len()
-                .min(out_width.get().saturating_sub(self.col) as usize);
+        let mut count = 0;
+        let mut rest = &mut pixels[..];
+        while !rest.is_empty() && self.at.y < height {
+            let col = self.at.x * scale + self.at.phase;
+            let n = rest.len().min(out_width.saturating_sub(col) as usize);
             let (segment, tail) = rest.split_at_mut(n);
-            let (row, col) = (self.row, self.col);
+            let at = self.at;
             let active = &self.band.active;
-            self.rows
-                .emit_segment(&self.params, row, col, layers, active, segment);
+            (self.at.x, self.at.phase) =
+                self.rows
+                    .emit_segment(&self.params, at, layers, active, segment);
             rest = tail;
-            self.col += n as u32;
-            if self.col >= out_width.get() {
-                self.col = 0;
-                self.row += 1;
+            count += n;
+            if self.at.x >= width {
+                (self.at.x, self.at.phase) = (0, 0);
+                self.at.rep += 1;
+                if self.at.rep == scale {
+                    (self.at.rep, self.at.y) = (0, self.at.y + 1);
+                }
             }
         }
         let buffer: &'b [u8] = buffer;
@@ -234,29 +253,27 @@ impl ChunkRenderer {
 }
 
 impl Rows {
-    /// Emits output pixels `col..col + out.len()` of output row `row`.
+    /// Emits `out.len()` output pixels of a row from position `at` on and
+    /// returns the logical column and phase reached.
     fn emit_segment(
         &mut self,
         params: &RenderParams,
-        row: u32,
-        col: u32,
+        at: Position,
         layers: &[Layer<'_>],
         active: &Active,
         out: &mut [[u8; 2]],
-    ) {
-        let scale = params.scale_nonzero();
-        let y = unscale(row, scale);
-        if scale.get() == 1 && col == 0 && out.len() == usize::from(params.rect().width()) {
+    ) -> (u32, u32) {
+        let scale = params.scale_nonzero().get();
+        let width = u32::from(params.rect().width());
+        let (y, mut x, mut phase) = (at.y, at.x, at.phase);
+        if scale == 1 && x == 0 && out.len() == width as usize {
             // A whole unscaled row: compose it in place, no copy.
             compose(params, &mut self.scratch, layers, active, y, 0, out);
-            return;
+            return (width, 0);
         }
-        let mut col = col;
         let mut rest = out;
         while !rest.is_empty() {
-            let x = unscale(col, scale);
             if !self.cache.holds(y, x) {
-                let width = u32::from(params.rect().width());
                 let len = width.saturating_sub(x).min(ROW_CACHE_PIXELS as u32);
                 let cache = &mut self.cache;
                 (cache.valid, cache.y, cache.start, cache.len) = (true, y, x, len);
@@ -268,17 +285,18 @@ impl Rows {
                 .pixels
                 .get((x - cache.start) as usize..cache.len as usize)
                 .unwrap_or_default();
-            // Output columns the cache can serve from `col` on.
-            let end = (cache.start + cache.len) * scale.get();
-            let n = rest.len().min(end.saturating_sub(col) as usize);
+            // Output pixels the cache can serve from here on.
+            let available = (cached.len() as u32 * scale).saturating_sub(phase);
+            let n = rest.len().min(available as usize);
             if n == 0 {
                 break;
             }
             let (dst, tail) = rest.split_at_mut(n);
-            replicate(cached, col - x * scale.get(), scale.get(), dst);
+            let (advanced, new_phase) = replicate(cached, phase, scale, dst);
+            (x, phase) = (x + advanced, new_phase);
             rest = tail;
-            col += n as u32;
         }
+        (x, phase)
     }
 }
 
@@ -311,48 +329,53 @@ fn compose(
     }
 }
 
-/// The logical row or column of output row or column `n`.
-#[inline]
-fn unscale(n: u32, scale: NonZeroU32) -> u32 {
-    if scale.get() == 1 {
-        n
-    } else {
-        n / scale
-    }
-}
-
 /// Copies logical pixels to output pixels, each `scale` times; the first
-/// one has already been sent `phase` times.
+/// one has already been sent `phase` times. Returns how many logical pixels
+/// were finished and how many times the next one has been sent.
 #[inline]
-fn replicate(src: &[[u8; 2]], phase: u32, scale: u32, dst: &mut [[u8; 2]]) {
+fn replicate(src: &[[u8; 2]], phase: u32, scale: u32, dst: &mut [[u8; 2]]) -> (u32, u32) {
     if scale == 1 {
         if let Some(src) = src.get(..dst.len()) {
             dst.copy_from_slice(src);
         }
-        return;
+        return (dst.len() as u32, 0);
     }
-    let scale = scale as usize;
-    let first = (scale - phase as usize).min(dst.len());
-    let (head, body) = dst.split_at_mut(first);
+    let left = (scale - phase) as usize;
     let Some((&px, src)) = src.split_first() else {
-        return;
+        return (0, phase);
     };
+    if dst.len() < left {
+        dst.fill(px);
+        return (0, phase + dst.len() as u32);
+    }
+    let (head, body) = dst.split_at_mut(left);
     head.fill(px);
-    match scale {
+    let (runs, tail) = match scale {
         2 if !cfg!(feature = "small") => repeat::<2>(src, body),
         3 if !cfg!(feature = "small") => repeat::<3>(src, body),
         4 if !cfg!(feature = "small") => repeat::<4>(src, body),
         _ => {
-            for (run, &px) in body.chunks_mut(scale).zip(src) {
+            // Run by run, without dividing to size an iterator.
+            let (mut runs, mut rest, mut src) = (0usize, body, src.iter());
+            while let Some(&px) = src.next().filter(|_| !rest.is_empty()) {
+                let (run, tail) = rest.split_at_mut(rest.len().min(scale as usize));
                 run.fill(px);
+                if run.len() < scale as usize {
+                    return (1 + runs as u32, run.len() as u32);
+                }
+                runs += 1;
+                rest = tail;
             }
+            (runs, 0)
         }
-    }
+    };
+    (1 + runs as u32, tail as u32)
 }
 
 /// Writes each pixel of `src` `N` times into `dst`.
 #[inline]
-fn repeat<const N: usize>(src: &[[u8; 2]], dst: &mut [[u8; 2]]) {
+/// Returns the whole runs written and the length of the last, partial one.
+fn repeat<const N: usize>(src: &[[u8; 2]], dst: &mut [[u8; 2]]) -> (usize, usize) {
     let (runs, tail) = dst.as_chunks_mut::<N>();
     for (run, &px) in runs.iter_mut().zip(src) {
         *run = [px; N];
@@ -360,6 +383,7 @@ fn repeat<const N: usize>(src: &[[u8; 2]], dst: &mut [[u8; 2]]) {
     if let Some(&px) = src.get(runs.len()) {
         tail.fill(px);
     }
+    (runs.len(), tail.len())
 }
 
 /// The layers that cross a band of rows, as indices into the scene.
@@ -451,5 +475,18 @@ mod tests {
         assert_eq!(run(&[1, 2], 2, 3, 4), [1, 2, 2, 2]);
         assert_eq!(run(&[1, 2, 3], 0, 5, 11), [1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3]);
         assert_eq!(run(&[7, 8], 3, 4, 3), [7, 8, 8]);
+    }
+
+    #[test]
+    fn progress_is_counted_in_logical_pixels_and_phase() {
+        let src = [[1, 0], [2, 0], [3, 0], [4, 0]];
+        let mut dst = [[0, 0]; 16];
+        assert_eq!(replicate(&src, 0, 1, &mut dst[..3]), (3, 0));
+        assert_eq!(replicate(&src, 0, 2, &mut dst[..5]), (2, 1));
+        assert_eq!(replicate(&src, 1, 2, &mut dst[..1]), (1, 0));
+        assert_eq!(replicate(&src, 0, 3, &mut dst[..2]), (0, 2));
+        assert_eq!(replicate(&src, 2, 3, &mut dst[..8]), (3, 1));
+        assert_eq!(replicate(&src, 0, 5, &mut dst[..15]), (3, 0));
+        assert_eq!(replicate(&src, 4, 7, &mut dst[..10]), (2, 0));
     }
 }

@@ -365,9 +365,10 @@ impl Tiles<'_> {
         } else if hidden != NIBBLE_HIGH_BIT {
             if let Some(table) = self.pairs {
                 // Two pixels a byte: both shown, one shown, or none.
-                for (k, (pair, byte)) in pairs.iter_mut().zip(bytes).enumerate() {
+                let masks = hidden.to_be_bytes();
+                for ((pair, byte), mask) in pairs.iter_mut().zip(bytes).zip(masks) {
                     let colors = &table[usize::from(byte)];
-                    match (hidden >> (56 - 8 * k)) & 0x88 {
+                    match mask & 0x88 {
                         0 => *pair = *colors,
                         0x08 => pair[0] = colors[0],
                         0x80 => pair[1] = colors[1],
@@ -479,15 +480,18 @@ impl Transparency {
 /// 32-bit cores without one would call a library routine for.
 #[inline(always)]
 fn repeat_nibble(index: u32) -> u64 {
-    let x = u64::from(index & 15);
-    if cfg!(target_pointer_width = "64") {
-        x * 0x1111_1111_1111_1111
-    } else {
-        let x = x | x << 4;
-        let x = x | x << 8;
-        let x = x | x << 16;
-        x | x << 32
-    }
+    // A table: LLVM turns any arithmetic for this into a 64-bit multiply,
+    // a library call on 32-bit cores.
+    const PATTERNS: [u64; 16] = {
+        let mut patterns = [0; 16];
+        let mut i = 0;
+        while i < 16 {
+            patterns[i] = i as u64 * 0x1111_1111_1111_1111;
+            i += 1;
+        }
+        patterns
+    };
+    PATTERNS[index as usize & 15]
 }
 
 /// The zero nibbles of `x`, as the high bit of each.

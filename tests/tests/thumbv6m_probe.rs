@@ -72,6 +72,26 @@ fn renders_on_thumbv6m_without_core_fmt() {
         "formatting, allocation or panic code linked: {offending:?}"
     );
 
+    // 64-bit shifts and multiplies are library calls on a Cortex-M0+; the
+    // renderer is written so that none are needed.
+    let wide: Vec<&String> = functions
+        .iter()
+        .map(|(_, name)| name)
+        .filter(|name| {
+            [
+                "__aeabi_llsl",
+                "__aeabi_llsr",
+                "__aeabi_lasr",
+                "__aeabi_lmul",
+            ]
+            .contains(&name.as_str())
+        })
+        .collect();
+    assert!(
+        wide.is_empty(),
+        "64-bit arithmetic helpers linked: {wide:?}"
+    );
+
     let render: u64 = functions
         .iter()
         .filter(|(_, name)| name.starts_with("stage_core::") || name.contains("draw_frame"))
