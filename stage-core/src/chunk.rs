@@ -46,7 +46,7 @@ impl core::error::Error for BufferTooSmall {}
 /// (and so every [`render`](crate::render) call) starts afresh.
 ///
 /// The renderer is about 3 KiB (a row of 256 pixels and two 1 KiB colour
-/// tables; about 0.6 KiB with the `small` feature): keep it in a static or
+/// tables; about 0.75 KiB with the `small` feature): keep it in a static or
 /// on a roomy stack on small microcontrollers.
 ///
 /// ```
@@ -115,6 +115,9 @@ struct RowCache {
     pixels: [[u8; 2]; ROW_CACHE_PIXELS],
 }
 
+/// A row of zero pixels.
+const BLANK_ROW: [[u8; 2]; ROW_CACHE_PIXELS] = [[0; 2]; ROW_CACHE_PIXELS];
+
 impl RowCache {
     fn holds(&self, y: u32, x: u32) -> bool {
         self.valid && self.y == y && x >= self.start && x < self.start + self.len
@@ -123,6 +126,9 @@ impl RowCache {
 
 impl ChunkRenderer {
     /// A renderer at the start of the rectangle.
+    // Out of line with `small`: built straight into its destination, with no
+    // temporary copy.
+    #[cfg_attr(feature = "small", inline(never))]
     pub fn new(params: &RenderParams) -> Self {
         ChunkRenderer {
             params: *params,
@@ -138,7 +144,9 @@ impl ChunkRenderer {
                     y: 0,
                     start: 0,
                     len: 0,
-                    pixels: [[0; 2]; ROW_CACHE_PIXELS],
+                    // A constant: zeroed in place (a repeat expression of arrays
+                    // can be built in a temporary and copied).
+                    pixels: BLANK_ROW,
                 },
                 scratch: Scratch::new(),
             },
@@ -184,6 +192,20 @@ impl ChunkRenderer {
         self.rows.scratch.clear();
     }
 
+    /// The logical row, relative to the rectangle's top, that the next chunk
+    /// starts in (the rectangle's height once it is done).
+    ///
+    /// ```
+    /// use stage_core::{ChunkRenderer, Rect, RenderParams};
+    /// let params = RenderParams::new(Rect::new(0, 0, 10, 4).unwrap());
+    /// let mut renderer = ChunkRenderer::new(&params);
+    /// renderer.next_chunk(&[], &mut [0; 50]).unwrap(); // 25 pixels: rows 0 to 2
+    /// assert_eq!(renderer.row(), 2);
+    /// ```
+    pub fn row(&self) -> u32 {
+        self.at.y
+    }
+
     /// Fills the next chunk into `buffer` and returns it, or `None` when the
     /// rectangle is done.
     pub fn next_chunk<'b>(
@@ -203,27 +225,31 @@ impl ChunkRenderer {
         let height = u32::from(self.params.rect().height());
         let out_width = width * scale;
 
-        // The logical rows this chunk reaches, found by stepping, not dividing.
-        let first = self.at.y;
-        let (mut last, mut rep) = (self.at.y, self.at.rep);
-        let mut left = (self.at.x * scale + self.at.phase) as usize + pixels.len();
-        while left > out_width as usize && last < height {
-            left -= out_width as usize;
-            rep += 1;
-            if rep == scale {
-                (rep, last) = (0, last + 1);
+        // With `small`, no bands: every row tests every layer (less code; a caller that
+        // cares culls the scene itself).
+        if !cfg!(feature = "small") {
+            // The logical rows this chunk reaches, found by stepping, not dividing.
+            let first = self.at.y;
+            let (mut last, mut rep) = (self.at.y, self.at.rep);
+            let mut left = (self.at.x * scale + self.at.phase) as usize + pixels.len();
+            while left > out_width as usize && last < height {
+                left -= out_width as usize;
+                rep += 1;
+                if rep == scale {
+                    (rep, last) = (0, last + 1);
+                }
             }
-        }
-        let last = last.min(height - 1);
-        let band = &mut self.band;
-        if !(band.valid && band.first <= first && last <= band.last) {
-            let last = last.max(first + BAND_ROWS - 1).min(height - 1);
-            *band = Band {
-                valid: true,
-                first,
-                last,
-                active: Active::find(layers, &self.params, first, last),
-            };
+            let last = last.min(height - 1);
+            let band = &mut self.band;
+            if !(band.valid && band.first <= first && last <= band.last) {
+                let last = last.max(first + BAND_ROWS - 1).min(height - 1);
+                *band = Band {
+                    valid: true,
+                    first,
+                    last,
+                    active: Active::find(layers, &self.params, first, last),
+                };
+            }
         }
 
         let mut count = 0;
@@ -266,8 +292,9 @@ impl Rows {
         let scale = params.scale_nonzero().get();
         let width = u32::from(params.rect().width());
         let (y, mut x, mut phase) = (at.y, at.x, at.phase);
-        if scale == 1 && x == 0 && out.len() == width as usize {
-            // A whole unscaled row: compose it in place, no copy.
+        if !cfg!(feature = "small") && scale == 1 && x == 0 && out.len() == width as usize {
+            // A whole unscaled row: compose it in place, no copy. (With `small`, through
+            // the row cache and a copy: less code.)
             compose(params, &mut self.scratch, layers, active, y, 0, out);
             return (width, 0);
         }
@@ -317,13 +344,23 @@ fn compose(
     let screen_x = i32::from(x0) + x as i32;
     let viewport = params.viewport();
     // The back-most layer crossing the row paints onto nothing; the ones in
-    // front paint over it.
+    // front paint over it. (With `small`, the row is filled first and every
+    // layer paints over it: less code, more work per pixel.)
     let mut mode = Mode::Base(fill);
-    active.back_to_front(layers, |layer| {
+    if cfg!(feature = "small") {
+        row.fill(fill);
+        mode = Mode::Over;
+    }
+    let paint = |layer| {
         if paint_layer(layer, viewport, screen_y, screen_x, row, scratch, mode) {
             mode = Mode::Over;
         }
-    });
+    };
+    if cfg!(feature = "small") {
+        layers.iter().rev().for_each(paint);
+    } else {
+        active.back_to_front(layers, paint);
+    }
     if let Mode::Base(_) = mode {
         row.fill(fill);
     }
@@ -334,6 +371,20 @@ fn compose(
 /// were finished and how many times the next one has been sent.
 #[inline]
 fn replicate(src: &[[u8; 2]], phase: u32, scale: u32, dst: &mut [[u8; 2]]) -> (u32, u32) {
+    if cfg!(feature = "small") && scale != 1 {
+        // Pixel by pixel: less code.
+        let (mut done, mut phase) = (0, phase);
+        let mut color = src.first().copied().unwrap_or_default();
+        for px in dst {
+            *px = color;
+            phase += 1;
+            if phase == scale {
+                (done, phase) = (done + 1, 0);
+                color = src.get(done).copied().unwrap_or_default();
+            }
+        }
+        return (done as u32, phase);
+    }
     if scale == 1 {
         if let Some(src) = src.get(..dst.len()) {
             dst.copy_from_slice(src);

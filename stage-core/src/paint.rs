@@ -58,6 +58,7 @@ struct PairTable {
     pairs: Pairs,
 }
 
+#[cfg_attr(feature = "small", allow(dead_code))]
 type Pairs = [[[u8; 2]; 2]; 256];
 
 /// Where a layer's palette lives, and the background its transparent
@@ -117,6 +118,7 @@ impl PairTables {
     }
 
     #[cfg(feature = "small")]
+    #[allow(dead_code)]
     fn pairs(&mut self, _: Palette<'_>, _: PaletteKey) -> Option<&Pairs> {
         None
     }
@@ -148,6 +150,9 @@ impl BaseColors {
     }
 }
 
+/// Sixteen zero entries (a constant: zeroed in place, not built in a temporary).
+const BLANK_PALETTE: [[u8; 2]; 16] = [[0; 2]; 16];
+
 /// What painting keeps between rows and chunks of one render.
 #[derive(Clone)]
 pub(crate) struct Scratch {
@@ -161,7 +166,7 @@ impl Scratch {
             pairs: PairTables::new(),
             base: BaseColors {
                 key: None,
-                colors: [[0; 2]; 16],
+                colors: BLANK_PALETTE,
             },
         }
     }
@@ -174,6 +179,7 @@ impl Scratch {
 }
 
 /// Grid rows shorter than this don't use a pair table.
+#[cfg_attr(feature = "small", allow(dead_code))]
 const PAIR_TABLE_MIN_PIXELS: usize = 64;
 
 /// How a layer is painted into a row.
@@ -230,6 +236,39 @@ pub(crate) fn paint_layer(
         pairs: table,
         base: base_colors,
     } = scratch;
+    #[cfg(feature = "small")]
+    {
+        // One loop for grids and sprites, tile by tile.
+        let _ = table;
+        let map;
+        let (bank, palette, rotation, tiles) = match layer {
+            Layer::Grid(grid) => {
+                map = grid.map();
+                let row = usize::from(ly >> 4) * usize::from(map.width());
+                let tiles = TileSource::Map(map.as_bytes(), row);
+                (grid.bank(), grid.palette(), grid.rotation(), tiles)
+            }
+            Layer::Sprite(sprite) => {
+                let tiles = TileSource::Frame(sprite.frame());
+                (sprite.bank(), sprite.palette(), sprite.rotation(), tiles)
+            }
+            Layer::Text(text) => {
+                let palette = match base {
+                    Some(fill) => base_colors.palette(text.palette(), fill),
+                    None => text.palette(),
+                };
+                paint_text(dst, lx, ly, text, palette, base);
+                return true;
+            }
+        };
+        let palette = match base {
+            Some(fill) => base_colors.palette(palette, fill),
+            None => palette,
+        };
+        paint_tiles(dst, lx, (ly & 15) as u8, bank, palette, rotation, tiles);
+        true
+    }
+    #[cfg(not(feature = "small"))]
     match layer {
         Layer::Grid(grid) => {
             let map = grid.map();
@@ -286,10 +325,59 @@ pub(crate) fn paint_layer(
             paint_text(dst, lx, ly, text, palette, base)
         }
     }
+    #[cfg(not(feature = "small"))]
     true
 }
 
+/// Where the tiles of a grid or sprite row come from (feature `small`).
+#[cfg(feature = "small")]
+#[derive(Clone, Copy)]
+enum TileSource<'a> {
+    /// A grid: the map's cells, and the index of the row's first cell.
+    Map(&'a [u8], usize),
+    /// A sprite: every cell shows this frame.
+    Frame(u8),
+}
+
+/// Paints row `cy` of the tiles of a grid or sprite into `dst`, whose first pixel is
+/// the layer's column `lx` (feature `small`: one loop for every case).
+#[cfg(feature = "small")]
+#[inline(never)]
+fn paint_tiles(
+    dst: &mut [[u8; 2]],
+    lx: u16,
+    cy: u8,
+    bank: Bank<'_>,
+    palette: Palette<'_>,
+    rotation: Rotation,
+    tiles: TileSource<'_>,
+) {
+    let mut tx = lx >> 4;
+    let mut first = lx & 15;
+    let mut rest = dst;
+    while !rest.is_empty() {
+        let tile = match tiles {
+            // Cell (tx, ty) is nibble `tx & 1` of byte `(ty * width + tx) / 2`.
+            TileSource::Map(cells, row) => {
+                let byte = cells
+                    .get((row + usize::from(tx)) >> 1)
+                    .copied()
+                    .unwrap_or(0);
+                (byte >> ((!tx & 1) * 4)) & 15
+            }
+            TileSource::Frame(frame) => frame,
+        };
+        let n = rest.len().min(usize::from(16 - first));
+        let (head, tail) = rest.split_at_mut(n);
+        paint_part(head, tile_line(bank, tile, rotation, cy), first, palette);
+        rest = tail;
+        tx += 1;
+        first = 0;
+    }
+}
+
 /// One row (`cy`) of turned tiles, and how to colour it.
+#[cfg_attr(feature = "small", allow(dead_code))]
 struct Tiles<'p> {
     bank: Bank<'p>,
     palette: Palette<'p>,
@@ -299,6 +387,7 @@ struct Tiles<'p> {
     cy: u8,
 }
 
+#[cfg_attr(feature = "small", allow(dead_code))]
 impl Tiles<'_> {
     /// Paints into `dst`, whose first pixel is the layer's column `lx`;
     /// `tile_at(tx)` is the tile of column `tx`.
@@ -386,6 +475,7 @@ impl Tiles<'_> {
 /// whose bit in `hidden` (the high bit of each nibble) is clear. Byte by
 /// byte: no variable 64-bit shifts, which 32-bit cores do in a library
 /// routine.
+#[cfg_attr(feature = "small", allow(dead_code))]
 #[inline]
 fn paint_masked(pairs: &mut [[[u8; 2]; 2]], bytes: [u8; 8], hidden: u64, entries: &[[u8; 2]; 16]) {
     if cfg!(target_pointer_width = "64") {
@@ -410,6 +500,29 @@ fn paint_masked(pairs: &mut [[[u8; 2]; 2]], bytes: [u8; 8], hidden: u64, entries
 
 /// The 16 palette indices of row `cy` of a turned tile, in drawing order:
 /// destination pixel `dx` is `(line >> (60 - 4 * dx)) & 15`.
+///
+/// With the feature `small`, from the bits of the rotation code: bit 0 reads a column
+/// instead of a row, bit 1 counts it from the other edge, and the parity of the three
+/// bits reverses the pixels.
+#[cfg(feature = "small")]
+fn tile_line(bank: Bank<'_>, frame: u8, rotation: Rotation, cy: u8) -> u64 {
+    let code = rotation.code();
+    let at = if code & 2 != 0 { 15 - cy } else { cy };
+    let line = if code & 1 != 0 {
+        bank.column(frame, at)
+    } else {
+        bank.row(frame, at)
+    };
+    if (code ^ code >> 1 ^ code >> 2) & 1 != 0 {
+        reverse_nibbles(line)
+    } else {
+        line
+    }
+}
+
+/// The 16 palette indices of row `cy` of a turned tile, in drawing order:
+/// destination pixel `dx` is `(line >> (60 - 4 * dx)) & 15`.
+#[cfg(not(feature = "small"))]
 #[inline]
 fn tile_line(bank: Bank<'_>, frame: u8, rotation: Rotation, cy: u8) -> u64 {
     let flip = 15 - cy;
@@ -431,10 +544,13 @@ fn reverse_nibbles(v: u64) -> u64 {
     ((v >> 4) & 0x0F0F_0F0F_0F0F_0F0F) | ((v & 0x0F0F_0F0F_0F0F_0F0F) << 4)
 }
 
+#[cfg_attr(feature = "small", allow(dead_code))]
 const NIBBLE_LOW_BITS: u64 = 0x7777_7777_7777_7777;
+#[cfg_attr(feature = "small", allow(dead_code))]
 const NIBBLE_HIGH_BIT: u64 = 0x8888_8888_8888_8888;
 
 /// Finds the pixels of a tile line whose palette entry is transparent.
+#[cfg_attr(feature = "small", allow(dead_code))]
 #[derive(Clone, Copy)]
 enum Transparency {
     /// No entry is transparent.
@@ -445,6 +561,7 @@ enum Transparency {
     Many(u16),
 }
 
+#[cfg_attr(feature = "small", allow(dead_code))]
 impl Transparency {
     #[inline]
     fn of(palette: Palette<'_>) -> Self {
@@ -478,6 +595,7 @@ impl Transparency {
 
 /// `index` (0..=15) in every nibble; shifts, not a 64-bit multiply, which
 /// 32-bit cores without one would call a library routine for.
+#[cfg_attr(feature = "small", allow(dead_code))]
 #[inline(always)]
 fn repeat_nibble(index: u32) -> u64 {
     // A table: LLVM turns any arithmetic for this into a 64-bit multiply,
@@ -495,6 +613,7 @@ fn repeat_nibble(index: u32) -> u64 {
 }
 
 /// The zero nibbles of `x`, as the high bit of each.
+#[cfg_attr(feature = "small", allow(dead_code))]
 #[inline(always)]
 fn zero_nibbles(x: u64) -> u64 {
     !(((x & NIBBLE_LOW_BITS) + NIBBLE_LOW_BITS) | x) & NIBBLE_HIGH_BIT
@@ -514,12 +633,34 @@ fn paint_part(dst: &mut [[u8; 2]], mut line: u64, first: u16, palette: Palette<'
             line <<= 4;
         }
     }
+    if cfg!(feature = "small") {
+        // Eight pixels from each half of the line: 32-bit shifts only.
+        let (head, tail) = dst.split_at_mut(dst.len().min(8));
+        paint_nibbles(head, (line >> 32) as u32, palette);
+        paint_nibbles(tail, line as u32, palette);
+        return;
+    }
     for px in dst {
         let color = entries[(line >> 60) as usize];
         if opaque || !WireColor(color).is_transparent() {
             *px = color;
         }
         line <<= 4;
+    }
+}
+
+/// Writes the opaque colours of the first `dst.len()` (at most 8) nibbles of `nibbles`
+/// (first pixel in the top nibble) into `dst` (feature `small`): a bit test per pixel.
+#[inline(never)]
+#[cfg_attr(not(feature = "small"), allow(dead_code))]
+fn paint_nibbles(dst: &mut [[u8; 2]], mut nibbles: u32, palette: Palette<'_>) {
+    let (entries, mask) = (palette.entries(), palette.transparent_mask());
+    for px in dst {
+        let index = (nibbles >> 28) as usize;
+        if mask >> index & 1 == 0 {
+            *px = entries[index];
+        }
+        nibbles <<= 4;
     }
 }
 
@@ -547,6 +688,25 @@ fn paint_text(
         let code = cell & 0x7F;
         let highlight = usize::from((cell >> 5) & 4);
         let mut bits = font.row(code, cy) >> (2 * cx);
+        if cfg!(feature = "small") {
+            // A bit test per pixel (as the base layer, the palette has no
+            // transparent entry).
+            let mask = palette.transparent_mask();
+            if code != 0 {
+                for px in head {
+                    let index = usize::from(bits & 3) | highlight;
+                    if mask >> index & 1 == 0 {
+                        *px = entries[index];
+                    }
+                    bits >>= 2;
+                }
+            } else if let Some(fill) = base {
+                head.fill(fill);
+            }
+            rest = tail;
+            lx += n as u16;
+            continue;
+        }
         // A glyph row whose pixels are all 0 shows entry 0 (or 4) only.
         let blank = bits & ((1u32 << (2 * n)) - 1) as u16 == 0;
         if code != 0 && !(blank && !opaque && palette.transparent_mask() >> highlight & 1 != 0) {

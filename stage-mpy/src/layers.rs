@@ -2,7 +2,7 @@
 
 use crate::args::{int_in, layer_error, wrap16};
 use crate::scene::{LayerState, MAX_LAYER_SIZE, MAX_TEXT_SIZE};
-use mpy_abi::{class, exc, function, Instance, Obj, Py, PyResult};
+use mpy_abi::{class, exc, function, template, Instance, Obj, Py, PyResult};
 
 /// The payload of `Layer` and `Text` instances (one type for both classes, so the
 /// generic class code exists once).
@@ -48,7 +48,7 @@ fn new(py: &mut Py, args: &[Obj], is_text: bool) -> PyResult<State> {
     };
     let mut size = [0; 2];
     for (s, &arg) in size.iter_mut().zip(args) {
-        *s = int_in(py, arg, 0, max, "width and height must be 0..={}, not {}")? as u16;
+        *s = int_in(py, arg, 0, max, template!("width and height"))? as u16;
     }
     let last = args.get(4).copied().unwrap_or(Obj::none());
     let has_map = !is_text && !last.is_none();
@@ -78,8 +78,8 @@ fn frame(py: &mut Py, this: Obj, frame: Obj, rotation: Obj) -> PyResult {
     // (A `Text` has no `frame` method; called on one through `Layer.__dict__`, the
     // values are stored and never used.)
     let me = downcast(this).ok_or_else(wrong_type)?;
-    let f = int_in(py, frame, 0, 15, "frame must be 0..={}, not {}")?;
-    let r = int_in(py, rotation, 0, 255, "rotation must be 0..={}, not {}")?;
+    let f = int_in(py, frame, 0, 15, template!("frame"))?;
+    let r = int_in(py, rotation, 0, 255, template!("rotation"))?;
     me.update(|s| (s.frame, s.rotation) = (f as u8, r as u8));
     Ok(Obj::none())
 }

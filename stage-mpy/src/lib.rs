@@ -89,56 +89,66 @@
 //! say what is wrong and, where it helps, what was given, e.g. `ValueError: palette
 //! must be 32 bytes long (got 31)`, `TypeError: layers[2] is not a Layer or Text`.
 //!
-//! # Buffers are referenced, read live, and looked up again after every `write()`
+//! # Buffers are referenced, looked up again for every chunk, and read at render time
 //!
 //! A layer keeps a reference to each buffer it reads, so the garbage collector can't
-//! free them, and reads them live: changing a palette or a map shows at the next
-//! render, or at the next chunk of a render in progress. As `write()` may run any
-//! Python code, `render` looks everything up again before each chunk: the `layers`
-//! sequence, each layer's buffers (checked again: one that shrank or grew to a wrong
-//! size raises `ValueError` then) and the output buffer (whose length may have changed:
-//! the next chunk uses the new one; below 2 bytes is a `ValueError`). A layer buffer
-//! that overlaps the output buffer is refused (`ValueError`). A layer that cannot show
-//! a pixel in the rows the next chunk covers is skipped for that chunk without looking
-//! at its buffers, which leaves the stream unchanged (and saves most of the work when a
-//! scene's sprites are spread over the screen). `write()` may even call `render` again.
+//! free them, and reads them when it renders: changing a palette, a map or a graphic
+//! shows at the next render. As `write()` may run any Python code, `render` looks
+//! everything up again before each chunk: the `layers` sequence, each layer's state and
+//! buffers (checked again: one that shrank or grew to a wrong size raises `ValueError`
+//! then) and the output buffer (whose length may have changed: the next chunk uses the
+//! new one; below 2 bytes is a `ValueError`). A layer buffer that overlaps the output
+//! buffer is refused (`ValueError`). `write()` may even call `render` again.
+//!
+//! A layer that covers none of the rows of the band around the next chunk is skipped
+//! for that chunk without looking at its buffers (which leaves the stream unchanged, and
+//! saves most of the work when a scene's sprites are spread over the screen). A band
+//! starts at a multiple of 4 rows and is 8 rows long, which holds any chunk of up to 4
+//! output rows; a bigger buffer's band runs to the bottom.
+//!
+//! What the renderer derived from the scene (the row being sent, which may be repeated
+//! by the scale or split between chunks, and colour tables) is kept from one chunk to
+//! the next as long as the scene is the same: the same layers, in the same order, with
+//! the same position, size, frame and rotation, viewing buffers at the same addresses
+//! (a fingerprint of all that is compared before each chunk; lengths are checked but
+//! don't count, as a buffer of the right size views the same bytes whatever its
+//! length). Anything else (the list changed, a layer moved or turned, a buffer replaced
+//! or moved by a resize, a new band) and the next chunk is made afresh, so it shows the
+//! change. Contents changed in place by `write()` (`palette[2] = 0x1F`) need not show
+//! before the next render: chunks made afterwards may show the old or the new colours
+//! (pixels already composed are sent as they were). Whatever `write()` does, only the
+//! pixels of the stream can be affected: nothing is read out of bounds.
 //!
 //! # Memory
 //!
 //! The renderer's state lives on the GC heap, not the C stack: while `write()` runs,
-//! `render` holds a few hundred bytes of stack, and at its deepest (computing a chunk)
-//! about 0.6 KB with `compact` and 1.3 KB with `small` (measured on the 32-bit
-//! targets; the default fast renderer needs about 5.5 KB). Each render allocates on
-//! the GC heap, and drops when it returns, raise or not: the fast renderer's state
-//! (about 2.9 KB, 0.8 KB with `small`), and 40 bytes (72 on x64) per layer that
-//! reaches a chunk's rows. A chunk that doesn't fill a `bytearray` buffer (usually only
-//! the last one) is handed to `write()` as a copy.
+//! `render` holds a few hundred bytes of stack, and at its deepest (making a chunk)
+//! about 1 KB (measured on the 32-bit targets with stage-core's `small` feature; the
+//! default renderer, used on x64, needs several KB). Each render allocates on the GC
+//! heap the renderer's state (about 0.75 KB with `small`, 2.9 KB without) and, per layer
+//! reaching a band, 64 bytes (120 on x64) for its view and fingerprint, and frees them
+//! when it returns, raise or not. A chunk that doesn't fill a `bytearray` buffer
+//! (usually only the last one) is handed to `write()` as a copy.
 //!
 //! # Builds
 //!
-//! Features: `natmod` (the final module build only: mpy-abi's panic handler and
-//! `mem*` functions, which would clash with std in host builds), `small` (stage-core's
-//! size-optimised fast renderer) and `compact` (this crate's per-pixel renderer,
-//! `src/pixels.rs`, about 3.9 KB less code than `small`, a few times slower). `cargo mpy`
-//! builds armv6m with `compact` (8 KB budget), the other 32-bit targets with `small`
-//! and x64 with neither: see `package.metadata.mpy` in Cargo.toml. All three give the
-//! same bytes.
+//! Features: `natmod` (the final module build only: mpy-abi's panic handler and `mem*`
+//! functions, which would clash with std in host builds) and `small` (stage-core's
+//! size-optimised renderer: same bytes, less code and RAM). `cargo mpy` builds the
+//! 32-bit targets with `small` (the armv6m module must fit in 8 KB) and x64 without:
+//! see `package.metadata.mpy` in Cargo.toml.
 //!
-//! The crate has no `unsafe` code outside `scratch.rs`, which types the GC-heap blocks
-//! above; everything else goes through mpy-abi's safe API.
+//! The crate has no `unsafe` code (`#![forbid(unsafe_code)]`): everything goes through
+//! mpy-abi's safe API, including the GC-heap memory a render works in
+//! ([`mpy_abi::GcBox`], [`mpy_abi::GcScratch`]).
 #![cfg_attr(not(test), no_std)]
 #![deny(missing_docs, unsafe_op_in_unsafe_fn)]
-#![deny(unsafe_code)]
+#![forbid(unsafe_code)]
 
 mod args;
-mod band;
 mod layers;
-#[cfg_attr(not(feature = "compact"), allow(dead_code))]
-mod pixels;
 mod render;
 mod scene;
-#[allow(unsafe_code)]
-mod scratch;
 
 use layers::{layer_new, text_new, FRAME, LAYER, MOVE, TEXT};
 use mpy_abi::{module, qstr, ClassDef, Module, Py, PyResult};

@@ -1,12 +1,10 @@
 //! `render(x0, y0, x1, y1, layers, buffer, output[, scale[, vx, vy[, background]]])`.
 
 use crate::args::{int_in, layer_error, wrap16};
-use crate::band::Cursor;
 use crate::layers::downcast;
-use crate::scene::Failure;
-use crate::scratch::Scratch;
-use mpy_abi::{exc, function, qstr, Exception, Obj, Py, PyResult};
-use stage_core::{Rect, RenderParams, WireColor};
+use crate::scene::{band, Failure, Fingerprint, KEY_WORDS};
+use mpy_abi::{exc, function, qstr, template, Exception, GcBox, GcScratch, Obj, Py, PyResult};
+use stage_core::{ChunkRenderer, Layer, Rect, RenderParams, WireColor};
 
 /// What one pass over the scene found, before anything is handed to Python.
 enum Step {
@@ -14,38 +12,43 @@ enum Step {
     Chunk { len: usize, whole: bool },
     /// The rectangle is done.
     Done,
-    /// More layers reach the rectangle than there are slots: this many.
+    /// More layers reach the band than there are slots: this many.
     Grow(usize),
-    /// The buffer holds fewer than 2 bytes.
-    SmallBuffer,
     /// `layers[i]` is not a `Layer` or `Text`.
     NotALayer(usize),
-    /// A layer's buffers are wrong, or the buffer isn't a writable buffer.
+    /// A layer's buffers are wrong, or the output buffer is.
     Failed(Failure<Exception>),
+}
+
+/// What is kept from chunk to chunk besides the renderer: room for the scene's views,
+/// and what they depended on.
+struct Memo {
+    /// The fingerprint words, then the views.
+    scratch: GcScratch,
+    /// How many words the last fingerprint had.
+    keys_len: usize,
 }
 
 fn render(py: &mut Py, args: &[Obj]) -> PyResult {
     if args.len() == 9 {
         return Err(exc!(TypeError, "render() takes 7, 8, 10 or 11 arguments"));
     }
-    let n = args.len();
     let mut corners = [0u16; 4];
     for (c, &arg) in corners.iter_mut().zip(args) {
-        *c = int_in(py, arg, 0, 32767, "x0, y0, x1, y1 must be 0..={}, not {}")? as u16;
+        *c = int_in(py, arg, 0, 32767, template!("x0, y0, x1, y1"))? as u16;
     }
-    let scale = match n {
-        7 => 1,
-        _ => int_in(py, args[7], 1, 255, "scale must be 1..={}, not {}")?,
+    let scale = match args.get(7) {
+        Some(&s) => int_in(py, s, 1, 255, template!("scale"))?,
+        None => 1,
     };
-    let (vx, vy) = match n {
-        10 | 11 => (wrap16(py, args[8])?, wrap16(py, args[9])?),
+    let (vx, vy) = match args.get(8..10) {
+        Some(&[x, y]) => (wrap16(py, x)?, wrap16(py, y)?),
         _ => (0, 0),
     };
     let background = match args.get(10) {
         Some(&b) if !b.is_none() => {
-            let template = "background must be None or 0..={}, not {}";
             Some(WireColor::from_rgb565(
-                int_in(py, b, 0, 0xFFFF, template)? as u16
+                int_in(py, b, 0, 0xFFFF, template!("background"))? as u16,
             ))
         }
         _ => None,
@@ -57,7 +60,7 @@ fn render(py: &mut Py, args: &[Obj]) -> PyResult {
     let write = output
         .method(py, qstr!("write"))?
         .ok_or(exc!(TypeError, "output must have a write() method"))?;
-    // Both are in range (checked above), so neither `else` is ever taken.
+    // In range (checked above), so neither `else` is ever taken.
     let [x0, y0, x1, y1] = corners;
     let Ok(rect) = Rect::new(x0, y0, x1, y1) else {
         return Ok(Obj::none());
@@ -67,20 +70,21 @@ fn render(py: &mut Py, args: &[Obj]) -> PyResult {
     };
     let params = params.with_viewport(vx, vy).with_background(background);
 
-    let mut scratch = Scratch::new(py, &params)?;
-    let mut cursor = Cursor::default();
+    let mut renderer = GcBox::new(py, || ChunkRenderer::new(&params))?;
+    let mut memo = Memo {
+        scratch: GcScratch::new(),
+        keys_len: 0,
+    };
     loop {
         // Everything is looked up again for each chunk: the previous `write()` may have
-        // changed the list, the layers' buffers or the output buffer.
-        let (len, whole) = match chunk(py, &mut scratch, &mut cursor, &params, layers, buffer) {
+        // changed the list, the layers or the buffers.
+        let (len, whole) = match chunk(py, &mut renderer, &mut memo, layers, buffer) {
             Step::Chunk { len, whole } => (len, whole),
             Step::Done => break,
             Step::Grow(n) => {
-                scratch.reserve(py, n)?;
+                memo.scratch
+                    .reserve::<Layer<'static>>(py, n, n * KEY_WORDS)?;
                 continue;
-            }
-            Step::SmallBuffer => {
-                return Err(exc!(ValueError, "buffer must hold at least 2 bytes"));
             }
             Step::NotALayer(i) => {
                 return Err(exc!(py, TypeError, "layers[{}] is not a Layer or Text", i));
@@ -96,11 +100,9 @@ fn render(py: &mut Py, args: &[Obj]) -> PyResult {
             py.bytearray_from(buffer, 0, len)?
         };
         write.call(py, &[data])?;
-        let renderer = scratch.renderer();
         if renderer.is_done() {
             break;
         }
-        renderer.invalidate_cache();
     }
     Ok(Obj::none())
 }
@@ -109,13 +111,15 @@ function!(
     pub static RENDER = render, 7..=11
 );
 
-/// Looks up the output buffer, the layers and the buffers of those that reach the rows
-/// of the next chunk, and renders that chunk into the buffer.
+/// Looks up the output buffer, the layers and the buffers of those that reach the band
+/// of rows around the next chunk, and renders that chunk into the buffer: with the
+/// renderer's caches if the scene is the one of the previous chunk, else without.
+/// Not inlined: its locals live only while a chunk is made, not during `write()`.
+#[inline(never)]
 fn chunk(
     py: &mut Py,
-    scratch: &mut Scratch,
-    cursor: &mut Cursor,
-    params: &RenderParams,
+    renderer: &mut ChunkRenderer,
+    memo: &mut Memo,
     layers: Obj,
     buffer: Obj,
 ) -> Step {
@@ -123,43 +127,54 @@ fn chunk(
         Ok(found) => found,
         Err(e) => return Step::Failed(Failure::Lookup(e)),
     };
-    let out_len = out.len();
     let items = view.items(layers).unwrap_or_default();
-    // Only the layers that show a pixel in the rows of this chunk. (The compact
-    // renderer knows where it is; the fast one is followed with the cursor.)
-    #[cfg(feature = "compact")]
-    let at = scratch.renderer().cursor();
-    #[cfg(not(feature = "compact"))]
-    let at = *cursor;
-    let rows = at.rows(params, out_len / 2);
-    // A layer's buffer overlapping the output buffer is refused (ValueError): the chunk
-    // is written there while the layers are read.
-    let mut lookup = |o: Obj| view.buffer(o);
-    let filled = scratch.fill(items.len(), |i| {
-        let state = downcast(items[i]).ok_or(Step::NotALayer(i))?.get();
-        if !state.reaches(params, rows) {
-            return Ok(None);
+    let params = *renderer.params();
+    // No rows when the rectangle is done or the buffer too small: no layer is looked up.
+    let pixels = out.len() / 2;
+    let band = (pixels != 0 && !renderer.is_done())
+        .then(|| band(renderer.row(), pixels, params.output_width()));
+    let (words, mut views) = memo.scratch.split();
+    let mut keys = Fingerprint::new(words);
+    for (i, &item) in items.iter().enumerate() {
+        let Some(layer) = downcast(item) else {
+            return Step::NotALayer(i);
+        };
+        let state = layer.get();
+        if !band.is_some_and(|(first, last)| state.meets(&params, first, last)) {
+            continue;
         }
-        state.view(&mut lookup).map(Some).map_err(Step::Failed)
-    });
-    let (renderer, scene) = match filled {
-        Ok(Ok(found)) => found,
-        Ok(Err(needed)) => return Step::Grow(needed),
-        Err(step) => return step,
+        for word in state.key() {
+            keys.push(word);
+        }
+        // A layer buffer overlapping the output buffer is refused (ValueError): the
+        // chunk is written there while the layers are read.
+        let found = state.view(&mut |o| {
+            let bytes = view.buffer(o)?;
+            keys.push(bytes.as_ptr() as usize);
+            Ok(bytes)
+        });
+        match found {
+            Ok(layer) => views.push(layer),
+            Err(f) => return Step::Failed(f),
+        }
+    }
+    let scene = match views.finish() {
+        Ok(scene) => scene,
+        Err(needed) => return Step::Grow(needed),
     };
+    if keys.finish(&mut memo.keys_len) {
+        renderer.invalidate_cache();
+    }
+    let out_len = out.len();
     match renderer.next_chunk(scene, out) {
-        Ok(Some(c)) => {
-            #[cfg(not(feature = "compact"))]
-            cursor.advance(params, c.len() / 2);
-            #[cfg(feature = "compact")]
-            let _ = cursor;
-            Step::Chunk {
-                len: c.len(),
-                whole: c.len() == out_len,
-            }
-        }
+        Ok(Some(c)) => Step::Chunk {
+            len: c.len(),
+            whole: c.len() == out_len,
+        },
         Ok(None) => Step::Done,
-        // Both renderers check the buffer before anything else.
-        Err(_) => Step::SmallBuffer,
+        Err(_) => Step::Failed(Failure::Lookup(exc!(
+            ValueError,
+            "buffer must hold at least 2 bytes"
+        ))),
     }
 }

@@ -1,10 +1,10 @@
-//! What a `Layer` or `Text` object holds, and how it becomes a stage-core layer.
+//! What a `Layer` or `Text` object holds, how it becomes a stage-core layer, and what
+//! the module keeps between the chunks of a render.
 //!
 //! Independent of the runtime: the buffers are named by a handle type `B` (a Python
 //! object in the module, an index in the unit tests) and read through a lookup function,
-//! so the same code validates at construction and at every render.
+//! so the same code validates at construction and at every chunk.
 
-use crate::band::Rows;
 use stage_core::format::{MAX_GRID_CELLS, MAX_TEXT_CELLS};
 use stage_core::{
     Bank, Font, FormatError, Grid, Layer, Palette, RenderParams, Rotation, Sprite, Text, TextChars,
@@ -15,6 +15,14 @@ use stage_core::{
 pub const MAX_LAYER_SIZE: isize = MAX_GRID_CELLS as isize;
 /// Largest width or height of a `Text`, in 8-pixel cells.
 pub const MAX_TEXT_SIZE: isize = MAX_TEXT_CELLS as isize;
+
+/// Logical rows between two bands (see [`band`]): the layers that reach a band are
+/// looked up for each of its chunks, the others skipped.
+pub const BAND_ROWS: u32 = 4;
+
+/// Words a layer adds to a [`Fingerprint`], at most: its [`LayerState::key`] and the
+/// addresses of its three buffers.
+pub const KEY_WORDS: usize = 6;
 
 /// Why a layer can't be made or rendered.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -76,19 +84,20 @@ impl<B: Copy> LayerState<B> {
         }
     }
 
-    /// Whether the layer shows any pixel in `rows` of the rectangle `params` renders.
-    /// A layer that doesn't can be left out of the scene for those rows without
-    /// changing a byte of the stream: world pixel `(x, y)` is inside the layer when
-    /// `x - self.x` and `y - self.y`, wrapped to 16 bits, are `0..width` and
-    /// `0..height` pixels (stage-format.md section 2.6), so each axis is a test on an
-    /// interval of 16-bit values.
-    pub fn reaches(&self, params: &RenderParams, rows: Rows) -> bool {
-        let (x0, y0, x1, _) = params.rect().corners();
-        let (vx, vy) = params.viewport();
+    /// Whether the layer covers any of the logical rows `first..=last` (relative to the
+    /// top of the rectangle `params` renders), whatever the columns. Exact, wrap-around
+    /// included, for a layer that isn't empty: screen coordinates are `0..=32767` and a
+    /// layer's extent at most 32767 pixels, so the 16-bit offsets of stage-format.md
+    /// section 2.6 are plain differences here, as in stage-core's own band test. A layer
+    /// that doesn't meet the rows can be left out of the scene for them without
+    /// changing a byte. (Columns are not tested: layers are seldom beside the screen.)
+    pub fn meets(&self, params: &RenderParams, first: u32, last: u32) -> bool {
+        let (_, y0, _, _) = params.rect().corners();
+        let (_, vy) = params.viewport();
         let cell = if self.is_text { 8 } else { 16 };
-        let (top, bottom) = (y0 + rows.first, y0 + rows.last + 1);
-        spans(x0, x1, vx, self.x, self.width * cell)
-            && spans(top, bottom, vy, self.y, self.height * cell)
+        let top = i32::from(self.y.wrapping_sub(vy));
+        let y0 = i32::from(y0);
+        top <= y0 + last as i32 && top + i32::from(self.height) * cell > y0 + first as i32
     }
 
     /// The stage-core layer viewing the buffers `get` returns, after checking their
@@ -100,14 +109,13 @@ impl<B: Copy> LayerState<B> {
     ) -> Result<Layer<'a>, Failure<E>> {
         let mut get = |i: usize| get(self.buffers[i]).map_err(Failure::Lookup);
         let (first, palette) = (get(0)?, get(1)?);
+        let palette = Palette::new(palette)?;
         let (w, h) = (self.width, self.height);
         let mut layer = if self.is_text {
-            let font = Font::new(first)?;
-            let palette = Palette::new(palette)?;
-            Layer::Text(Text::new(font, palette, TextChars::new(get(2)?, w, h)?))
+            let chars = TextChars::new(get(2)?, w, h)?;
+            Layer::Text(Text::new(Font::new(first)?, palette, chars))
         } else {
             let bank = Bank::new(first)?;
-            let palette = Palette::new(palette)?;
             let rotation = Rotation::from_code(self.rotation);
             if self.has_map {
                 let mut grid = Grid::new(bank, palette, TileMap::new(get(2)?, w, h)?);
@@ -123,16 +131,81 @@ impl<B: Copy> LayerState<B> {
         layer.set_position(self.x, self.y);
         Ok(layer)
     }
+
+    /// What the view depends on besides its buffers' addresses: position, size, frame,
+    /// rotation and kind, in three words.
+    pub fn key(&self) -> [usize; 3] {
+        let word = |lo: u16, hi: u16| usize::from(lo) | usize::from(hi) << 16;
+        let kind = u16::from(self.is_text) | u16::from(self.has_map) << 1;
+        [
+            word(self.x as u16, self.y as u16),
+            word(self.width, self.height),
+            word(u16::from(self.frame) | u16::from(self.rotation) << 8, kind),
+        ]
+    }
 }
 
-/// Whether screen coordinates `a0..a1` (shifted by the viewport `v`) meet a layer
-/// at `pos` that is `size` pixels long: the offsets into the layer are `len` consecutive
-/// 16-bit values from `start`; they meet `0..size` if the first one does, or if they
-/// wrap around through 0.
-fn spans(a0: u16, a1: u16, v: i16, pos: i16, size: u16) -> bool {
-    let len = u32::from(a1.saturating_sub(a0));
-    let start = u32::from((a0 as i16).wrapping_add(v).wrapping_sub(pos) as u16);
-    len != 0 && size != 0 && (start < u32::from(size) || start + len > 0x1_0000)
+/// Compares what the views of a chunk depend on with the previous chunk's, word by word,
+/// replacing the old words as it goes: for each layer in the scene, in order, its
+/// [`LayerState::key`] (whose kind says how many buffers follow), then the addresses of
+/// the buffers it views. So the same words mean the same scene. Lengths are not
+/// compared: they are checked at every chunk, and a buffer of the right size views the
+/// same bytes whatever its length.
+pub struct Fingerprint<'k> {
+    words: &'k mut [usize],
+    len: usize,
+    changed: bool,
+}
+
+impl<'k> Fingerprint<'k> {
+    /// Starts a comparison with the words kept in `words`.
+    pub fn new(words: &'k mut [usize]) -> Self {
+        Fingerprint {
+            words,
+            len: 0,
+            changed: false,
+        }
+    }
+
+    /// The next word.
+    pub fn push(&mut self, word: usize) {
+        match self.words.get_mut(self.len) {
+            Some(w) if *w == word => {}
+            Some(w) => {
+                *w = word;
+                self.changed = true;
+            }
+            None => self.changed = true,
+        }
+        self.len += 1;
+    }
+
+    /// Whether anything differed from the `previous` words (how many were pushed last
+    /// time, which becomes how many were pushed this time).
+    pub fn finish(self, previous: &mut usize) -> bool {
+        let changed = self.changed || self.len != *previous;
+        *previous = self.len;
+        changed
+    }
+}
+
+/// The band of logical rows the scene of a chunk is culled against: the chunk starts in
+/// logical row `row` and holds `pixels` output pixels, of which a row holds `out_width`.
+/// The band starts at `row` rounded down to a multiple of [`BAND_ROWS`] and is twice
+/// that long, so it holds the chunk (which then reaches at most `BAND_ROWS + 1` rows) and
+/// stays the same from chunk to chunk for `BAND_ROWS` rows: so do the scene, and the
+/// renderer's caches. A bigger chunk gets every row from there on.
+pub fn band(row: u32, pixels: usize, out_width: u32) -> (u32, u32) {
+    let first = row & !(BAND_ROWS - 1);
+    let small = pixels <= (BAND_ROWS * out_width) as usize;
+    (
+        first,
+        if small {
+            first + 2 * BAND_ROWS - 1
+        } else {
+            0xFFFF
+        },
+    )
 }
 
 #[cfg(test)]
@@ -320,10 +393,10 @@ mod tests {
         );
     }
 
-    /// `reaches` is exactly "the layer shows a pixel of the rectangle", with every
-    /// wrap-around: checked against the reference renderer's pixel test.
+    /// `meets` is exactly "the layer shows a pixel in one of the rows" (any column), with
+    /// every wrap-around: checked against the reference renderer's pixel test.
     #[test]
-    fn layers_that_reach_the_rectangle_are_exactly_those_with_a_pixel_in_it() {
+    fn layers_meet_exactly_the_rows_they_show_a_pixel_in() {
         use proptest::prelude::*;
         use stage_core::reference::layer_pixel;
         let bank = vec![0x11u8; 2048]; // every pixel is palette entry 1: opaque
@@ -343,23 +416,266 @@ mod tests {
         ];
         let view = prop_oneof![Just(0i16), -40i16..40, any::<i16>()];
         let config = ProptestConfig::with_cases(4000);
-        proptest!(config, |(x0 in coords.clone(), x1 in coords.clone(), y0 in coords.clone(),
-                            y1 in coords, x in pos.clone(), y in pos, vx in view.clone(),
-                            vy in view, w in 0u16..4, h in 0u16..4, kind in 0usize..3)| {
-            let cap = |a: u16, b: u16| b.max(a).min(a.saturating_add(40)).min(32767);
-            let rect = stage_core::Rect::new(x0, y0, cap(x0, x1), cap(y0, y1)).unwrap();
+        proptest!(config, |(y0 in coords.clone(), y1 in coords, first in 0u32..40, len in 0u32..40,
+                            x in pos.clone(), y in pos, vx in view.clone(), vy in view,
+                            w in 1u16..4, h in 1u16..4, kind in 0usize..3)| {
+            let y1 = y1.max(y0).min(y0.saturating_add(40)).min(32767);
+            let rect = stage_core::Rect::new(0, y0, 1, y1).unwrap();
             let params = RenderParams::new(rect).with_viewport(vx, vy);
             let mut state = LayerState::new([0, 1, 2 + (kind == 2) as usize], kind == 2, kind == 1, w, h);
             (state.x, state.y) = (x, y);
             let layer = buffers.view(&state).unwrap();
-            let (rx0, ry0, rx1, ry1) = rect.corners();
-            let shows = (ry0..ry1).any(|sy| (rx0..rx1).any(|sx| {
-                let (wx, wy) = ((sx as i16).wrapping_add(vx), (sy as i16).wrapping_add(vy));
-                layer_pixel(&layer, wx, wy).is_some()
-            }));
-            let rows = Rows { first: 0, last: rect.height().saturating_sub(1) };
-            prop_assert_eq!(state.reaches(&params, rows) && !rect.is_empty(), shows);
+            let last = first + len;
+            // Rows beyond the rectangle count too (a band may reach past it).
+            let rows = (u32::from(y0) + first..=u32::from(y0) + last).filter(|&r| r <= 32767);
+            let shows = rows.into_iter().any(|sy| {
+                let wy = (sy as i16).wrapping_add(vy);
+                // The layer's own left column, in world coordinates.
+                layer_pixel(&layer, x, wy).is_some()
+            });
+            let _ = vx;
+            if u32::from(y0) + last <= 32767 {
+                prop_assert_eq!(state.meets(&params, first, last), shows);
+            } else {
+                // Past the last screen row (only a band's tail reaches there): no row is
+                // left out, though the layer may be kept for nothing.
+                prop_assert!(state.meets(&params, first, last) || !shows);
+            }
         });
+    }
+
+    /// Buffers for the chunk-loop tests: a bank, a palette, a map, chars.
+    fn scene_buffers() -> Vec<Vec<u8>> {
+        let bank: Vec<u8> = (0..2048).map(|i| (i * 37 + 11) as u8).collect();
+        let mut palette: Vec<u8> = (0..32).collect();
+        palette[..2].copy_from_slice(&[0xF8, 0x1F]);
+        let map: Vec<u8> = (0..8).map(|i| i * 0x23).collect();
+        let chars: Vec<u8> = b"A\x00\xc2\x7fB\x80CD\x05EF\x01".to_vec();
+        vec![bank, palette, map, chars]
+    }
+
+    fn states_of(layers: &[(i16, i16, u16, u16, usize, u8, u8)]) -> Vec<LayerState<usize>> {
+        layers
+            .iter()
+            .map(|&(x, y, w, h, kind, frame, rotation)| {
+                let mut s =
+                    LayerState::new([0, 1, 2 + (kind == 2) as usize], kind == 2, kind == 1, w, h);
+                (s.x, s.y, s.frame, s.rotation) = (x, y, frame, rotation);
+                s
+            })
+            .collect()
+    }
+
+    /// The chunks of a render made the way the module makes them: before each chunk the
+    /// layers meeting the band are viewed, their fingerprint compared with the previous
+    /// one, and the caches dropped if it differs; `change(i, states)` runs before chunk
+    /// `i` (as `write()` could).
+    fn module_chunks(
+        states: &[LayerState<usize>],
+        buffers: &[Vec<u8>],
+        params: &RenderParams,
+        buffer_len: usize,
+        mut change: impl FnMut(usize, &mut Vec<LayerState<usize>>),
+    ) -> Vec<Vec<u8>> {
+        let mut states = states.to_vec();
+        let mut renderer = stage_core::ChunkRenderer::new(params);
+        let mut words = vec![0usize; KEY_WORDS * states.len().max(1) * 2];
+        let mut len = 0;
+        let mut buffer = vec![0; buffer_len];
+        let mut chunks = Vec::new();
+        loop {
+            change(chunks.len(), &mut states);
+            let pixels = buffer_len / 2;
+            let band = (pixels != 0 && !renderer.is_done())
+                .then(|| band(renderer.row(), pixels, params.output_width()));
+            let mut keys = Fingerprint::new(&mut words);
+            let mut views = Vec::new();
+            for s in &states {
+                if !band.is_some_and(|(first, last)| s.meets(params, first, last)) {
+                    continue;
+                }
+                for word in s.key() {
+                    keys.push(word);
+                }
+                let view = s.view(&mut |i: usize| {
+                    keys.push(buffers[i].as_ptr() as usize);
+                    Ok::<_, ()>(&buffers[i][..])
+                });
+                views.push(view.unwrap());
+            }
+            if keys.finish(&mut len) {
+                renderer.invalidate_cache();
+            }
+            match renderer.next_chunk(&views, &mut buffer).unwrap() {
+                Some(c) => chunks.push(c.to_vec()),
+                None => break,
+            }
+        }
+        chunks
+    }
+
+    fn whole_chunks(
+        states: &[LayerState<usize>],
+        buffers: &[Vec<u8>],
+        params: &RenderParams,
+        buffer_len: usize,
+    ) -> Vec<Vec<u8>> {
+        let views: Vec<Layer<'_>> = states
+            .iter()
+            .map(|s| {
+                s.view(&mut |i: usize| Ok::<_, ()>(&buffers[i][..]))
+                    .unwrap()
+            })
+            .collect();
+        let mut r = stage_core::ChunkRenderer::new(params);
+        let mut buffer = vec![0; buffer_len];
+        let mut chunks = Vec::new();
+        while let Some(c) = r.next_chunk(&views, &mut buffer).unwrap() {
+            chunks.push(c.to_vec());
+        }
+        chunks
+    }
+
+    fn layer_strategy(
+    ) -> impl proptest::strategy::Strategy<Value = (i16, i16, u16, u16, usize, u8, u8)> {
+        use proptest::prelude::*;
+        let pos = prop_oneof![-40i16..80, any::<i16>()];
+        (
+            pos.clone(),
+            pos,
+            0u16..4,
+            0u16..3,
+            0usize..3,
+            0u8..16,
+            0u8..10,
+        )
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(600))]
+        /// Culling by bands and keeping the caches while the scene is the same changes no
+        /// byte and no chunk, for any buffer size, scale and viewport.
+        #[test]
+        fn the_chunk_loop_sends_the_stream_of_the_whole_scene(
+            layers in proptest::collection::vec(layer_strategy(), 0..12),
+            x0 in 0u16..30, y0 in 0u16..30, w in 0u16..40, h in 0u16..60,
+            scale in 1u8..4, vx in -20i16..20, vy in -20i16..20,
+            buffer_len in proptest::prop_oneof![2usize..9, 9usize..200, proptest::strategy::Just(512)],
+            rows_per_chunk in 0usize..4, nudge in 0usize..5, boundary in proptest::prelude::any::<bool>(),
+        ) {
+            // Often a whole number of output rows, give or take a pixel or two: chunks
+            // then end just before, on, or just after a row boundary.
+            let row_bytes = 2 * usize::from(w) * usize::from(scale);
+            let buffer_len = if boundary && row_bytes > 0 {
+                (row_bytes * rows_per_chunk + 2 * nudge).saturating_sub(4).max(2)
+            } else {
+                buffer_len
+            };
+            let buffers = scene_buffers();
+            let states = states_of(&layers);
+            let rect = stage_core::Rect::new(x0, y0, x0 + w, y0 + h).unwrap();
+            let params = RenderParams::new(rect).with_scale(scale).unwrap().with_viewport(vx, vy);
+            let expected = whole_chunks(&states, &buffers, &params, buffer_len);
+            let got = module_chunks(&states, &buffers, &params, buffer_len, |_, _| {});
+            proptest::prop_assert_eq!(got, expected);
+        }
+
+        /// A layer moved, turned or given another frame between two chunks: every chunk
+        /// from then on is the new scene's, exactly (the fingerprint changed, so the
+        /// caches were dropped).
+        #[test]
+        fn changes_between_chunks_show_from_the_next_chunk(
+            layers in proptest::collection::vec(layer_strategy(), 1..8),
+            which in 0usize..8, at in 0usize..12,
+            dx in -20i16..20, dy in -20i16..20, frame in 0u8..16, rotation in 0u8..10,
+            scale in 1u8..3, buffer_len in proptest::prop_oneof![2usize..9, 9usize..200],
+        ) {
+            let buffers = scene_buffers();
+            let states = states_of(&layers);
+            let which = which % states.len();
+            let params = RenderParams::new(stage_core::Rect::new(0, 0, 40, 40).unwrap())
+                .with_scale(scale)
+                .unwrap();
+            let mut after = states.clone();
+            {
+                let s = &mut after[which];
+                (s.x, s.y) = (s.x.wrapping_add(dx), s.y.wrapping_add(dy));
+                (s.frame, s.rotation) = (frame, rotation);
+            }
+            let got = module_chunks(&states, &buffers, &params, buffer_len, |i, s| {
+                if i == at {
+                    *s = after.clone();
+                }
+            });
+            let before = whole_chunks(&states, &buffers, &params, buffer_len);
+            let expected = whole_chunks(&after, &buffers, &params, buffer_len);
+            proptest::prop_assert_eq!(got.len(), expected.len());
+            let at = at.min(got.len());
+            proptest::prop_assert_eq!(&got[..at], &before[..at]);
+            proptest::prop_assert_eq!(&got[at..], &expected[at..]);
+        }
+    }
+
+    /// The band holds every row the chunk reaches, for every small size, scale and
+    /// buffer length.
+    #[test]
+    fn bands_hold_their_chunks() {
+        for w in 1..6u16 {
+            for h in 1..30u16 {
+                for scale in 1..4u8 {
+                    let params =
+                        RenderParams::new(stage_core::Rect::new(3, 2, 3 + w, 2 + h).unwrap())
+                            .with_scale(scale)
+                            .unwrap();
+                    let out_width = params.output_width() as usize;
+                    let total = 2 * params.stream_len() as usize;
+                    for buffer_len in (2..total + 4).step_by(3) {
+                        let mut r = stage_core::ChunkRenderer::new(&params);
+                        let mut buffer = vec![0; buffer_len];
+                        let mut done = 0;
+                        loop {
+                            let (first, last) =
+                                band(r.row(), buffer_len / 2, params.output_width());
+                            let Some(c) = r.next_chunk(&[], &mut buffer).unwrap() else {
+                                break;
+                            };
+                            let n = c.len() / 2;
+                            let rows = (done / out_width / usize::from(scale)) as u32
+                                ..=((done + n - 1) / out_width / usize::from(scale)) as u32;
+                            assert!(
+                                first <= *rows.start() && *rows.end() <= last,
+                                "{params:?}, buffer {buffer_len}: rows {rows:?}, band {first}..={last}"
+                            );
+                            done += n;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn fingerprints_compare_every_word_and_the_count() {
+        let mut words = vec![0; 8];
+        let mut len = 0;
+        let run = |words: &mut Vec<usize>, len: &mut usize, seq: &[usize]| {
+            let mut f = Fingerprint::new(words);
+            for &w in seq {
+                f.push(w);
+            }
+            f.finish(len)
+        };
+        assert!(run(&mut words, &mut len, &[1, 2, 3]));
+        assert!(!run(&mut words, &mut len, &[1, 2, 3]));
+        assert!(run(&mut words, &mut len, &[1, 2, 4]));
+        assert!(run(&mut words, &mut len, &[1, 2]));
+        assert!(!run(&mut words, &mut len, &[1, 2]));
+        assert!(run(&mut words, &mut len, &[1, 2, 0]));
+        assert!(run(&mut words, &mut len, &[]));
+        assert!(!run(&mut words, &mut len, &[]));
+        // More words than room: always a change.
+        assert!(run(&mut words, &mut len, &[7; 9]));
+        assert!(run(&mut words, &mut len, &[7; 9]));
     }
 
     #[test]

@@ -319,7 +319,7 @@ def render_argument_errors():
     raises(TypeError, render, 0, 0, 1, 1, [s], buf, out, 1.0)
     raises(TypeError, render, 0, 0, 1, 1, [s], buf, out, None)
     for bg in (-1, 0x10000, 2**40):
-        raises(ValueError, render, 0, 0, 1, 1, [s], buf, out, 1, 0, 0, bg, match="background must be None or 0..=65535, not %d" % bg)
+        raises(ValueError, render, 0, 0, 1, 1, [s], buf, out, 1, 0, 0, bg, match="background must be 0..=65535, not %d" % bg)
     raises(OverflowError, render, 0, 0, 1, 1, [s], buf, out, 1, 0, 0, 2**70)
     for bad in (1.5, "red", b"\x00\x00", (0, 0)):
         raises(TypeError, render, 0, 0, 1, 1, [s], buf, out, 1, 0, 0, bad)
@@ -580,12 +580,41 @@ def write_changes_the_layers_and_their_buffers():
         def write(self, b):
             self.out.write(b)
             if len(self.out.chunks) == 3:
-                pal[:] = new_pal  # live: the following chunks use the new colours
+                pal[:] = new_pal  # in place: shows at the next render at the latest
 
     m = Mutate()
     render(0, 0, 40, 40, layers, bytearray(100), m)
     k = 300
-    eq(m.out.stream, before[:k] + after[k:], "palette changed after 3 chunks")
+    eq(len(m.out.stream), len(before), "stream length with the palette changed in place")
+    eq(m.out.stream[:k], before[:k], "chunks before the palette changed")
+    eq(stream(layers, 0, 0, 40, 40), after, "the next render, with the new palette")
+    pal[:] = P
+
+    # Moving a layer or changing its frame or rotation mid-render: the following chunks
+    # show it, exactly (the renderer's caches are dropped when the scene changes).
+    moved = Model("sprite", 2, 2, G, P, x=5, y=9, frame=3, rotation=5)
+
+    class Change:
+        def __init__(self, at):
+            self.out, self.at = Recorder(), at
+
+        def write(self, b):
+            self.out.write(b)
+            if len(self.out.chunks) == self.at:
+                a.move(5, 9)
+                a.frame(3, 5)
+
+    for buffer_len, at, scale in ((100, 3, 1), (64, 5, 2), (30, 10, 1), (30, 7, 3)):
+        a.move(1, 2)
+        a.frame(0, 0)
+        c = Change(at)
+        render(0, 0, 40, 40, layers, bytearray(buffer_len), c, scale)
+        k = (buffer_len & ~1) * at
+        expected = model_stream([moved], 0, 0, 40, 40, scale)
+        eq(len(c.out.stream), len(expected), "stream length after a move")
+        eq(c.out.stream[k:], expected[k:], "chunks after move() and frame() (buffer %d, scale %d)" % (buffer_len, scale))
+    a.move(1, 2)
+    a.frame(0, 0)
 
     # Growing the list, replacing items, shrinking the list.
     extra = sprite(10, 10)

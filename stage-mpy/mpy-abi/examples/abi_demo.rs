@@ -5,7 +5,7 @@
 #![forbid(unsafe_code)]
 
 use mpy_abi::prelude::*;
-use mpy_abi::{AttrOp, AttrResult, Printer, STATIC_QSTR_COUNT};
+use mpy_abi::{AttrOp, AttrResult, GcBox, GcScratch, Printer, STATIC_QSTR_COUNT};
 
 // ---------------------------------------------------------------------------
 // Functions with a fixed number of arguments.
@@ -232,6 +232,49 @@ fn chunks(py: &mut Py, buffer: Obj, output: Obj, total: Obj) -> PyResult {
     py.uint(calls)
 }
 function!(static CHUNKS = chunks, 3);
+
+// ---------------------------------------------------------------------------
+// Memory of the GC heap owned by module code.
+
+/// `heap(n, f)`: a boxed table, and a scratch block with `n` words and room for `n`
+/// views of the table's entries, used before and after calling `f()` (which may collect
+/// garbage and allocate); returns the sum of the words and of what the views see.
+fn heap(py: &mut Py, n: Obj, f: Obj) -> PyResult {
+    let n = usize::try_from(n.to_int(py)?).map_err(|_| exc!(ValueError, "n must be >= 0"))?;
+    let mut table = GcBox::new(py, || [0usize; 64])?;
+    for (i, v) in table.iter_mut().enumerate() {
+        *v = 3 * i;
+    }
+    let mut scratch = GcScratch::new();
+    // Too small at first: `finish` says how many values were pushed.
+    scratch.reserve::<&usize>(py, n / 2, n)?;
+    let needed = {
+        let (words, mut views) = scratch.split::<&usize>();
+        for (i, w) in words.iter_mut().enumerate() {
+            *w = i;
+        }
+        for i in 0..n {
+            views.push(&table[i % 64]);
+        }
+        views.finish().err().unwrap_or(n)
+    };
+    scratch.reserve::<&usize>(py, needed, n)?;
+    f.call(py, &[])?;
+    let (words, mut views) = scratch.split::<&usize>();
+    // The words are zeros in a new block, and keep their values from one use to the next.
+    for (i, w) in words.iter_mut().enumerate() {
+        *w += 2 * i;
+    }
+    for i in 0..n {
+        views.push(&table[i % 64]);
+    }
+    let views = views
+        .finish()
+        .map_err(|_| exc!(RuntimeError, "scratch too small"))?;
+    let sum = views.iter().map(|&&v| v).sum::<usize>() + words.iter().sum::<usize>();
+    py.uint(sum)
+}
+function!(static HEAP = heap, 2);
 
 // ---------------------------------------------------------------------------
 // Calls, attributes, items, globals.
@@ -547,6 +590,7 @@ fn init(py: &mut Py, m: &mut Module) -> PyResult<()> {
         (qstr!("buf_copy"), BUF_COPY.obj()),
         (qstr!("slice_copy"), SLICE_COPY.obj()),
         (qstr!("chunks"), CHUNKS.obj()),
+        (qstr!("heap"), HEAP.obj()),
         (qstr!("call"), CALL.obj()),
         (qstr!("call_write"), CALL_WRITE.obj()),
         (qstr!("maybe_write"), MAYBE_WRITE.obj()),

@@ -351,6 +351,19 @@ assert type(p) is m.Plain and m.plain_x(p) == [1, 2]
 raises(TypeError, m.Plain)
 raises(TypeError, m.plain_x, c, msg="argument has wrong type")
 
+# GC-heap blocks owned by module code stay alive across collections while in use.
+def churn():
+    gc.collect()
+    junk = [bytearray(64) for _ in range(50)]
+    gc.collect()
+
+
+for n in (0, 1, 7, 64, 300):
+    views = sum(3 * (i % 64) for i in range(n))
+    words = sum(2 * i for i in range(n))  # a new block: the first values were dropped
+    assert m.heap(n, churn) == views + words, n
+raises(ValueError, m.heap, -1, churn)
+
 # Objects referenced only from instance payloads survive garbage collection.
 objs = [m.Counter(i, bytearray(b"x" * (i % 50))) for i in range(2000)]
 plains = [m.make_plain([i] * 3) for i in range(500)]

@@ -7,7 +7,6 @@ use crate::obj::{Obj, Type};
 use crate::py::Py;
 use crate::qstr::Qstr;
 use crate::raw::{self, slot, table, ObjBase, ObjType, RawObj, OBJ_NULL, OBJ_SENTINEL};
-use crate::text::TextBuf;
 use crate::PyResult;
 use core::cell::{Cell, UnsafeCell};
 use core::ffi::{c_uint, c_void};
@@ -66,15 +65,18 @@ pub struct Class<T> {
 unsafe impl<T> Sync for Class<T> {}
 
 /// What [`Class::define`] installs: name, constructor, methods and optional handlers.
+///
+/// Each handler is stored with the trampoline the runtime calls for it, so a module
+/// links only the trampolines of the handlers it sets.
 pub struct ClassDef<'a, T> {
     name: Qstr,
-    make_new: Option<(MakeNew<T>, u32)>,
+    make_new: Option<(MakeNew<T>, u32, raw::MakeNewFn)>,
     locals: &'a [(Qstr, Obj)],
-    attr: Option<AttrHandler<T>>,
-    print: Option<PrintHandler<T>>,
+    attr: Option<(AttrHandler<T>, raw::AttrFn)>,
+    print: Option<(PrintHandler<T>, raw::PrintFn)>,
 }
 
-impl<'a, T> ClassDef<'a, T> {
+impl<'a, T: Copy + 'static> ClassDef<'a, T> {
     /// A class called `name`, without constructor (Python can't instantiate it; use
     /// [`Class::instantiate`]), methods or handlers.
     pub const fn new(name: Qstr) -> Self {
@@ -90,7 +92,8 @@ impl<'a, T> ClassDef<'a, T> {
     /// The constructor, called with `min_args ..= max_args` positional arguments
     /// (keywords are refused).
     pub const fn make_new(mut self, f: MakeNew<T>, min_args: usize, max_args: usize) -> Self {
-        self.make_new = Some((f, crate::signature(min_args, max_args, false)));
+        let sig = crate::signature(min_args, max_args, false);
+        self.make_new = Some((f, sig, make_new_trampoline::<T>));
         self
     }
 
@@ -103,13 +106,13 @@ impl<'a, T> ClassDef<'a, T> {
 
     /// The attribute handler (consulted before the locals).
     pub const fn attr(mut self, f: AttrHandler<T>) -> Self {
-        self.attr = Some(f);
+        self.attr = Some((f, attr_trampoline::<T>));
         self
     }
 
     /// The `str()` / `repr()` handler.
     pub const fn print(mut self, f: PrintHandler<T>) -> Self {
-        self.print = Some(f);
+        self.print = Some((f, print_trampoline::<T>));
         self
     }
 }
@@ -252,20 +255,17 @@ impl<T: Copy + 'static> Class<T> {
     /// from the module's init, before storing [`Class::obj`] in the module.
     pub fn define(&'static self, py: &mut Py, def: &ClassDef<'_, T>) -> PyResult<()> {
         let mut slots: [*const c_void; 3] = [core::ptr::null(); 3];
-        if let Some((f, sig)) = def.make_new {
+        if let Some((f, sig, tramp)) = def.make_new {
             self.make_new.set(Some(f));
             self.make_new_sig.set(sig);
-            let tramp: raw::MakeNewFn = make_new_trampoline::<T>;
             slots[0] = tramp as *const c_void;
         }
-        if let Some(f) = def.print {
+        if let Some((f, tramp)) = def.print {
             self.print.set(Some(f));
-            let tramp: raw::PrintFn = print_trampoline::<T>;
             slots[1] = tramp as *const c_void;
         }
-        if let Some(f) = def.attr {
+        if let Some((f, tramp)) = def.attr {
             self.attr.set(Some(f));
-            let tramp: raw::AttrFn = attr_trampoline::<T>;
             slots[2] = tramp as *const c_void;
         }
         define_type(py, self.ty.get(), def.name, def.locals, slots)
@@ -287,19 +287,18 @@ fn define_type(
     } else {
         let d = py.dict()?;
         for &(name, value) in locals {
-            py.dict_set(d, name.obj(), value)?;
+            crate::py::dict_store(d, name.obj(), value)?;
         }
         Some(d)
     };
-    let mut new = ObjType {
-        base: ObjBase {
-            type_: table().type_type,
-        },
-        flags: 0,
-        name: name.raw_u16(),
-        slot_index: [0; slot::COUNT],
-        slots: [core::ptr::null(); slot::POINTERS],
-    };
+    // SAFETY: `ty` is a class's type object in static memory; no reference to it exists
+    // and module code runs on one thread (see `Class`'s `Sync`). Written field by field,
+    // in place.
+    let t = unsafe { &mut *ty };
+    t.base.type_ = table().type_type;
+    t.flags = 0;
+    t.name = name.raw_u16();
+    t.slot_index = [0; slot::COUNT];
     let mut used = 0;
     let kinds = [slot::MAKE_NEW, slot::PRINT, slot::ATTR, slot::LOCALS_DICT];
     let values = [
@@ -311,14 +310,11 @@ fn define_type(
     for (&which, &value) in kinds.iter().zip(&values) {
         if !value.is_null() {
             // Same encoding as `MP_OBJ_TYPE_SET_SLOT`: index byte n + 1, value in slots[n].
-            new.slot_index[which] = used as u8 + 1;
-            new.slots[used] = value;
+            t.slot_index[which] = used as u8 + 1;
+            t.slots[used] = value;
             used += 1;
         }
     }
-    // SAFETY: `ty` is a class's type object in static memory; no reference to it exists
-    // and module code runs on one thread (see `Class`'s `Sync`).
-    unsafe { ty.write(new) };
     Ok(())
 }
 
@@ -355,9 +351,8 @@ unsafe fn make_new_body<T: Copy + 'static>(
 ) -> PyResult<Obj> {
     // SAFETY: entry from the runtime; the token lives for this call only.
     let mut py = unsafe { Py::assume() };
-    let Some(f) = class.make_new.get() else {
-        return Err(exc!(TypeError, "cannot create instance"));
-    };
+    // SAFETY: the trampoline is only installed by `define`, after it sets `make_new`.
+    let f = unsafe { class.make_new.get().unwrap_unchecked() };
     // SAFETY: `arg_check_num_sig(n_args, n_kw, sig)` raises TypeError on a mismatch,
     // with the runtime's own message.
     unsafe {
@@ -447,9 +442,15 @@ impl Printer {
 
     /// Writes a number in decimal.
     pub fn write_int(&mut self, _py: &mut Py, v: isize) -> PyResult<()> {
-        let mut t = TextBuf::new();
-        t.push_int(v);
-        self.write_utf8(t.finish())
+        // SAFETY: `mp_printf(print, "%ld", v)` on the printer the runtime passed for this
+        // call; it writes to a stream, which may raise.
+        unsafe {
+            protected_call(
+                table().printf_ as usize,
+                [self.raw as usize, c"%ld".as_ptr() as usize, v as usize, 0],
+            )
+        }
+        .map(|_| ())
     }
 
     fn write_utf8(&mut self, s: &[u8]) -> PyResult<()> {

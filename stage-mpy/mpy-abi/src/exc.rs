@@ -56,34 +56,60 @@ impl ExcKind {
     }
 }
 
-/// A static exception message: the type and a NUL-terminated text, built at compile time
-/// by [`exc!`](crate::exc!).
-pub struct ExcMsg {
+/// A static exception message: the type and a NUL-terminated text, laid out as one
+/// byte array (the type, then the text), built at compile time by
+/// [`exc!`](crate::exc!). `N` is the text's length with its NUL.
+#[repr(C, align(2))]
+pub struct ExcMsg<const N: usize> {
     kind: ExcKind,
-    /// Ends with a NUL byte (checked by [`ExcMsg::new`]).
-    text: &'static str,
+    text: [u8; N],
 }
 
-impl ExcMsg {
-    /// A message; `text` must end with `"\0"` (checked; a compile error in constants).
-    pub const fn new(kind: ExcKind, text: &'static str) -> ExcMsg {
+impl<const N: usize> ExcMsg<N> {
+    /// A message; `text` must be `N` bytes long and end with `"\0"` (checked; a compile
+    /// error in constants).
+    pub const fn new(kind: ExcKind, text: &str) -> ExcMsg<N> {
         let b = text.as_bytes();
-        assert!(!b.is_empty() && b[b.len() - 1] == 0);
-        ExcMsg { kind, text }
+        assert!(b.len() == N && N > 0 && b[N - 1] == 0);
+        let mut bytes = [0u8; N];
+        let mut i = 0;
+        while i < N {
+            bytes[i] = b[i];
+            i += 1;
+        }
+        ExcMsg { kind, text: bytes }
+    }
+}
+
+/// A static message an [`Exception`] carries (see [`Exception::message`]).
+#[derive(Clone, Copy)]
+pub struct StaticMsg(NonNull<u8>);
+
+impl StaticMsg {
+    /// The exception type.
+    pub fn kind(self) -> ExcKind {
+        // SAFETY: a `StaticMsg` points to an `ExcMsg`, whose first byte is its kind.
+        unsafe { self.0.cast::<ExcKind>().read() }
     }
 
-    /// The exception type.
-    pub const fn kind(&self) -> ExcKind {
-        self.kind
+    /// The NUL-terminated text.
+    fn text_ptr(self) -> *const u8 {
+        // SAFETY: the text follows the kind byte within the `ExcMsg`.
+        unsafe { self.0.as_ptr().add(1) }
     }
 
     /// The text, without the terminating NUL.
-    pub fn text(&self) -> &'static str {
-        match self.text.as_bytes().split_last() {
-            // SAFETY: dropping the final byte, an ASCII NUL, leaves valid UTF-8.
-            Some((_, rest)) => unsafe { core::str::from_utf8_unchecked(rest) },
-            None => "",
+    pub fn text(self) -> &'static str {
+        let p = self.text_ptr();
+        let mut len = 0;
+        // SAFETY: the text ends with a NUL byte (checked by `ExcMsg::new`), so every
+        // byte up to it is within the static message.
+        while unsafe { *p.add(len) } != 0 {
+            len += 1;
         }
+        // SAFETY: the bytes before the first NUL are a prefix of the `&str` the message
+        // was made from, cut before an ASCII byte, so at a char boundary: valid UTF-8.
+        unsafe { core::str::from_utf8_unchecked(core::slice::from_raw_parts(p, len)) }
     }
 }
 
@@ -99,24 +125,33 @@ pub struct Exception(NonNull<c_void>);
 /// `exc!(ValueError, "palette must be 32 bytes long")`.
 ///
 /// With the runtime token and numbers, builds the message now, replacing each `{}` by the
-/// next number: `exc!(py, TypeError, "layers[{}] is not a Layer or Text", i)`.
+/// next number (at most three; see [`template!`](crate::template!)):
+/// `exc!(py, TypeError, "layers[{}] is not a Layer or Text", i)`.
 #[macro_export]
 macro_rules! exc {
     ($kind:ident, $msg:literal $(,)?) => {
         $crate::Exception::from_static(const {
-            &$crate::ExcMsg::new($crate::ExcKind::$kind, concat!($msg, "\0"))
+            &$crate::ExcMsg::<{ concat!($msg, "\0").len() }>::new(
+                $crate::ExcKind::$kind,
+                concat!($msg, "\0"),
+            )
         })
     };
     ($py:expr, $kind:ident, $msg:literal, $($arg:expr),+ $(,)?) => {
-        $crate::Py::exception($py, $crate::ExcKind::$kind, $msg, &[$(($arg) as isize),+])
+        $crate::Py::exception(
+            $py,
+            $crate::ExcKind::$kind,
+            $crate::template!($msg),
+            &[$(($arg) as isize),+],
+        )
     };
 }
 
 impl Exception {
     /// An exception with a static message (see [`exc!`](crate::exc!)).
-    pub fn from_static(msg: &'static ExcMsg) -> Exception {
+    pub fn from_static<const N: usize>(msg: &'static ExcMsg<N>) -> Exception {
         let p = NonNull::from(msg).cast::<c_void>();
-        // `ExcMsg` is pointer-aligned, so bit 0 is free for the tag.
+        // `ExcMsg` is 2-aligned, so bit 0 is free for the tag.
         Exception(p.map_addr(|a| a | 1))
     }
 
@@ -128,20 +163,18 @@ impl Exception {
 
     /// An exception caught from the runtime (never NULL; NULL is mapped to a RuntimeError).
     pub(crate) fn from_raised(raw: RawObj) -> Exception {
-        static LOST: ExcMsg = ExcMsg::new(ExcKind::RuntimeError, "exception lost\0");
         match NonNull::new(raw) {
             // Objects are word-aligned: bit 0 clear.
             Some(p) if p.addr().get() & 1 == 0 => Exception(p),
-            _ => Exception::from_static(&LOST),
+            _ => crate::exc!(RuntimeError, "exception lost"),
         }
     }
 
     /// The static message, if this exception is one.
-    pub fn message(self) -> Option<&'static ExcMsg> {
+    pub fn message(self) -> Option<StaticMsg> {
         if self.0.addr().get() & 1 == 1 {
-            let p = self.0.as_ptr().map_addr(|a| a & !1).cast::<ExcMsg>();
-            // SAFETY: a tagged pointer is only ever made from a `&'static ExcMsg`.
-            Some(unsafe { &*p })
+            // The tag is bit 0 of a non-NULL even address: clearing it leaves non-NULL.
+            NonNull::new(self.0.as_ptr().cast::<u8>().wrapping_sub(1)).map(StaticMsg)
         } else {
             None
         }
@@ -165,11 +198,11 @@ impl Exception {
         let t = table();
         match self.message() {
             Some(m) => {
-                let ty = exception_type(m.kind);
+                let ty = exception_type(m.kind());
                 if let Some(raise_msg) = t.raise_msg {
-                    // SAFETY: `ty` is an exception type and `m.text` is NUL-terminated
+                    // SAFETY: `ty` is an exception type and the text is NUL-terminated
                     // static text (the runtime may keep a pointer to it).
-                    unsafe { raise_msg(ty, m.text.as_ptr().cast()) }
+                    unsafe { raise_msg(ty, m.text_ptr().cast()) }
                 }
                 // Firmware without error messages: raise the bare type.
                 // SAFETY: raising a type object instantiates it; this never returns.
@@ -211,50 +244,52 @@ const BUILTIN_QSTRS: [u8; BUILTINS] = {
     q
 };
 
-/// Builtin types missing from the function table (exception types, `bytes`), looked up
-/// once at import, when the module's own globals are current, so a caller's globals
-/// can't shadow them.
-struct BuiltinTypes(UnsafeCell<[*const ObjType; BUILTINS]>);
+/// The module's globals dict, set by `mpy_init`: builtin types missing from the function
+/// table (exception types, `bytes`) are looked up with these globals current, so a
+/// caller's globals can't shadow them.
+struct ModuleGlobals(UnsafeCell<RawObj>);
 
 // SAFETY: MicroPython runs module code on one thread at a time (GIL or no threads);
-// the table is written once during import, before any function can be called.
-unsafe impl Sync for BuiltinTypes {}
+// the word is written once during import, before any function can be called.
+unsafe impl Sync for ModuleGlobals {}
 
 #[unsafe(no_mangle)]
-static MPY_ABI_BUILTIN_TYPES: BuiltinTypes =
-    BuiltinTypes(UnsafeCell::new([core::ptr::null(); BUILTINS]));
+static MPY_ABI_MODULE_GLOBALS: ModuleGlobals =
+    ModuleGlobals(UnsafeCell::new(core::ptr::null_mut()));
 
-/// Entry `index` of the builtin-type table (NULL before the module's init).
-pub(crate) fn builtin_type(index: usize) -> *const ObjType {
-    // SAFETY: plain read of a BSS word (see `BuiltinTypes`).
-    unsafe { (*MPY_ABI_BUILTIN_TYPES.0.get())[index] }
+/// Remembers the module's globals (called from the module's `mpy_init`).
+pub(crate) fn set_module_globals(globals: RawObj) {
+    // SAFETY: see `ModuleGlobals`; no reference to the word is held.
+    unsafe { *MPY_ABI_MODULE_GLOBALS.0.get() = globals };
 }
 
-/// The type object for `kind` (`Exception` until the table is filled).
+/// Builtin type number `index` (see `BUILTIN_QSTRS`), looked up in the builtins with
+/// the module's own globals current; NULL if it isn't a type.
+pub(crate) fn builtin_type(index: usize) -> *const ObjType {
+    let t = table();
+    let q = BUILTIN_QSTRS.get(index).copied().unwrap_or(0);
+    // SAFETY: a plain read of a BSS word (see `ModuleGlobals`), then `swap_globals`,
+    // which only exchanges the current-globals pointer (NULL: no change), around
+    // `load_global(qstr)` with a static qstr; `obj_get_type` is a pure lookup on the
+    // valid object found.
+    unsafe {
+        let old = (t.swap_globals)((*MPY_ABI_MODULE_GLOBALS.0.get()).cast());
+        let found = crate::nlr::protected_obj(t.load_global as usize, [q as usize, 0, 0, 0]);
+        (t.swap_globals)(old);
+        match found {
+            Ok(o) if (t.obj_get_type)(o) == t.type_type => o as *const ObjType,
+            _ => core::ptr::null(),
+        }
+    }
+}
+
+/// The type object for `kind` (`Exception` if it can't be found).
 pub(crate) fn exception_type(kind: ExcKind) -> *const ObjType {
     let ty = builtin_type(kind as usize);
     if ty.is_null() {
         table().type_exception
     } else {
         ty
-    }
-}
-
-/// Looks up the builtin types (called from the module's `mpy_init`).
-pub(crate) fn init_builtin_types() {
-    let t = table();
-    for (i, &q) in BUILTIN_QSTRS.iter().enumerate() {
-        // SAFETY: `load_global(qstr)`; `q` is a static qstr.
-        let found =
-            unsafe { crate::nlr::protected_obj(t.load_global as usize, [q as usize, 0, 0, 0]) };
-        let ty = match found {
-            // SAFETY: `obj_get_type` is a pure lookup on a valid object.
-            Ok(o) if unsafe { (t.obj_get_type)(o) } == t.type_type => o as *const ObjType,
-            _ if i < KINDS => t.type_exception,
-            _ => core::ptr::null(),
-        };
-        // SAFETY: see `BuiltinTypes`; no reference to the array is held.
-        unsafe { (*MPY_ABI_BUILTIN_TYPES.0.get())[i] = ty };
     }
 }
 

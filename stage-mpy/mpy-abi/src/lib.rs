@@ -90,13 +90,17 @@
 //!    [`Class::define`], or [`module!`]) raises an `Err` only after the module's
 //!    function has returned, from a crate frame that holds only `Copy` data.
 //! 3. **The few unprotected calls cannot raise**: `obj_get_type`, `get_buffer` without
-//!    the raise flag, `realloc_` (returns NULL when out of memory), `native_to_obj` for
-//!    qstrs and for the small int 0, `new_tuple(0, NULL)` (a constant), `swap_globals`,
-//!    `memmove` and `memset`. Each call site carries the argument.
+//!    the raise flag, `realloc_` (returns NULL when out of memory; with size 0 it
+//!    frees), `native_to_obj` for qstrs and for the small int 0, `new_tuple(0, NULL)` (a
+//!    constant), `swap_globals`, `printf_` into the crate's own text buffer, `memmove`
+//!    and `memset`. Each call site carries the argument.
 //! 4. **Everything handed out is `Copy`** ([`Obj`], [`Exception`], [`Qstr`],
 //!    [`Instance`], [`Method`], [`View`], slices), and instance payloads must be `Copy`
 //!    (checked at compile time): the garbage collector frees objects without running
-//!    destructors, since native modules can't register finalisers.
+//!    destructors, since native modules can't register finalisers. The exceptions are
+//!    the owners of module memory on the GC heap, [`GcBox`] and [`GcScratch`], which
+//!    live in Rust locals and free their block when dropped (see below): by point 1
+//!    that always happens, raise or not.
 //!
 //! Two raises still cross Rust frames, by design: a panic (the handler, feature
 //! `natmod`, raises `RuntimeError` from the panicking frames; like the `abort` the build
@@ -121,6 +125,39 @@
 //! payload keeps its object alive. Objects a class instance needs later (for example
 //! the buffers a layer reads) belong in its payload as [`Obj`]s.
 //!
+//! # Module memory on the GC heap
+//!
+//! A module's working data can be kept off the (small) C stack, without `unsafe`, in
+//! blocks of the GC heap owned by a handle:
+//!
+//! * [`GcBox<T>`]: one value of any type that needs no dropping, built straight into
+//!   its block ([`GcBox::new`]): a renderer, a state machine.
+//! * [`GcScratch`]: words that keep their values from one use to the next, and room
+//!   for short-lived `Copy` values of a type chosen at each use, even values that
+//!   borrow: [`GcScratch::split`] hands out the words and a [`Filler`] that writes the
+//!   values and hands them back as a slice borrowing the scratch (so views into Python
+//!   buffers made while the runtime token is borrowed can be collected there, and the
+//!   borrow checker still ends them before the next runtime call).
+//!
+//! Why a block stays alive exactly as long as its handle: MicroPython's collector frees
+//! a block unless a pointer to its first granule is found in a root (the C stack, the
+//! registers, static memory) or in another live block; it scans conservatively, moves
+//! nothing and runs no destructor. A handle holds the pointer to the start of its block
+//! from allocation until it is dropped, and dropping it frees the block (`gc_free`,
+//! through `realloc_(ptr, 0)`): the pointer is needed then, so the compiler keeps it in
+//! a callee-saved register or a stack slot across every runtime call in between (any of
+//! which may collect), and the collector scans both. (Like C modules, this assumes that
+//! the compiler doesn't recompute a pointer from an interior one.) Everything a handle
+//! hands out borrows it, so no reference outlives the block. The handles are neither
+//! `Copy` nor `Clone` and need dropping, so they can't be stored where the collector
+//! would free them without their destructor: instance payloads and the blocks'
+//! contents must not need dropping (checked at compile time). And since no raise
+//! crosses module code (above), a handle is dropped, and its block freed, as soon as
+//! the module is done with it, whether its function returns a value or an exception;
+//! only a panic leaves a block behind, for the collector. Blocks are word-aligned (the
+//! collector hands out granules that may hold any object), so the values they hold
+//! must be aligned to a word at most (checked at compile time).
+//!
 //! # Building a module
 //!
 //! The module is a `no_std` library crate; its `.mpy` build enables this crate's
@@ -143,7 +180,7 @@
 //! `mp_type_*` data symbols and the `__mpy_qstr_<name>` symbols of [`qstr!`], and must
 //! place `mpy_init` (see [`module!`]) at the start of the code.
 //!
-//! Writable statics (classes, the crate's exception-type table) are zero-initialised
+//! Writable statics (classes, the crate's record of the module's globals) are zero-initialised
 //! and exported (`#[no_mangle]`), because the `.mpy` format only has zeroed BSS reached
 //! through the GOT; [`class!`] does that for classes.
 //!
@@ -152,12 +189,14 @@
 //! * tuple type, tuple/list access: the type of `new_tuple(0, NULL)`; the structs are
 //!   read directly ([`Obj::items`]);
 //! * `len()`: the `__len__` unary operation ([`Obj::len`]);
-//! * exception messages with numbers: formatted into a stack buffer without
-//!   `core::fmt` ([`Py::exception`], [`exc!`]);
+//! * exception messages with numbers: `{}` templates turned into `mp_printf` formats at
+//!   compile time ([`template!`]), formatted by the runtime into a stack buffer, no
+//!   `core::fmt` ([`Py::exception`], [`Py::exception_about`], [`exc!`]);
 //! * a fresh `bytearray`: heap memory wrapped with `obj_new_bytearray_by_ref`, owned by
 //!   the new object ([`Py::bytearray`], [`Py::bytearray_from`]);
-//! * builtin exception types and `bytes`: looked up once at import, when the module's
-//!   globals are current (so callers' globals can't shadow them);
+//! * builtin exception types and `bytes`: looked up when needed (an exception is made),
+//!   with the module's own globals made current for the lookup (so callers' globals
+//!   can't shadow them);
 //! * `memcmp` / `bcmp`: byte loops (feature `natmod`).
 //!
 //! Not wrapped: floats, keyword arguments (functions refuse them with `TypeError`),
@@ -173,7 +212,8 @@
 //! (MicroPython's C code uses no others); module code is never unwound, so it keeps the
 //! normal calling convention. On ports that run Python threads without a GIL (rp2's
 //! second core), as with C modules, one object must not be used from two threads at
-//! once; the classes' and builtin-type tables are only written during import.
+//! once; the classes and the record of the module's globals are only written during
+//! import.
 
 #![cfg_attr(not(test), no_std)]
 #![deny(missing_docs, unsafe_op_in_unsafe_fn)]
@@ -184,6 +224,7 @@ pub mod raw;
 mod class;
 mod exc;
 mod fun;
+mod heap;
 mod module;
 mod nlr;
 mod obj;
@@ -197,13 +238,16 @@ mod natmod;
 pub use class::{
     AttrHandler, AttrOp, AttrResult, Class, ClassDef, Instance, MakeNew, PrintHandler, Printer,
 };
-pub use exc::{ExcKind, ExcMsg, Exception};
+pub use exc::{ExcKind, ExcMsg, Exception, StaticMsg};
 pub use fun::{signature, Fun0, Fun1, Fun2, Fun3, FunVar, ARGS_MAX};
+pub use heap::{Filler, GcBox, GcScratch};
 pub use module::Module;
 pub use obj::{Method, Obj, Type, View, MAX_METHOD_ARGS};
 pub use py::Py;
 pub use qstr::{Qstr, STATIC_QSTRS, STATIC_QSTR_COUNT};
-pub use text::MESSAGE_CAPACITY;
+#[doc(hidden)]
+pub use text::{__template, __template_len};
+pub use text::{Template, MESSAGE_CAPACITY, TEMPLATE_ARGS};
 
 #[doc(hidden)]
 pub use module::private as __private;

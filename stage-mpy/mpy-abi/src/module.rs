@@ -1,6 +1,6 @@
 //! The module being imported, the entry point, and the trampolines' shared code.
 
-use crate::exc::init_builtin_types;
+use crate::exc::set_module_globals;
 use crate::obj::Obj;
 use crate::py::Py;
 use crate::qstr::Qstr;
@@ -14,8 +14,9 @@ pub struct Module {
 
 impl Module {
     /// `module.name = value`.
-    pub fn set(&mut self, py: &mut Py, name: Qstr, value: Obj) -> PyResult<()> {
-        py.dict_set(self.globals, name.obj(), value)
+    pub fn set(&mut self, _py: &mut Py, name: Qstr, value: Obj) -> PyResult<()> {
+        // The module's globals are a dict.
+        crate::py::dict_store(self.globals, name.obj(), value)
     }
 
     /// The module's globals dict.
@@ -29,8 +30,9 @@ impl Module {
 /// `fn init(py: &mut Py, m: &mut Module) -> PyResult<()>`.
 ///
 /// Before calling it, the entry point makes the module's globals current (the
-/// `swap_globals` protocol), checks the runtime and looks up the builtin exception types;
-/// afterwards it restores the globals and raises the `Err`, if any (the import fails).
+/// `swap_globals` protocol), checks the runtime and records the globals (builtin types
+/// are looked up with them current); afterwards it restores the globals and raises the
+/// `Err`, if any (the import fails).
 ///
 /// The linker must place `mpy_init` at the start of the code (the loader jumps there).
 #[macro_export]
@@ -174,9 +176,9 @@ pub mod private {
         let result = if t.setjmp_.is_some() {
             // Protected calls need a native `nlr_push` (every port that loads native
             // code on the supported architectures has one).
-            Err(exc!(RuntimeError, "unsupported runtime: setjmp-based NLR"))
+            Err(exc!(RuntimeError, "setjmp-based NLR is not supported"))
         } else {
-            init_builtin_types();
+            set_module_globals(globals.cast());
             // SAFETY: entry from the runtime (the loader).
             let mut py = unsafe { Py::assume() };
             // SAFETY: the module's globals dict is a valid object.

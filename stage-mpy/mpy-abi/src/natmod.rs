@@ -3,7 +3,6 @@
 //! names, `__aeabi_memcpy` and friends). Only compiled for `panic = "abort"` builds
 //! outside this crate's tests, so host builds keep std's.
 
-use crate::exc::{ExcKind, ExcMsg, Exception};
 use crate::raw::table;
 use core::ffi::{c_int, c_void};
 
@@ -15,8 +14,7 @@ use core::ffi::{c_int, c_void};
 /// documentation).
 #[panic_handler]
 fn panic(_info: &core::panic::PanicInfo<'_>) -> ! {
-    static PANIC: ExcMsg = ExcMsg::new(ExcKind::RuntimeError, "Rust panic\0");
-    Exception::from_static(&PANIC).raise()
+    crate::exc!(RuntimeError, "Rust panic").raise()
 }
 
 /// `memcpy`, forwarded to the runtime's `memmove`.

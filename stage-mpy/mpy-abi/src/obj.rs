@@ -378,13 +378,15 @@ impl Method {
         if args.len() > MAX_METHOD_ARGS {
             return Err(exc!(TypeError, "too many arguments"));
         }
-        let mut all = [OBJ_NULL; 2 + MAX_METHOD_ARGS];
-        all[0] = self.fun;
-        all[1] = self.this;
+        // Only the first `2 + args.len()` entries are written, and read.
+        let mut all = [core::mem::MaybeUninit::<RawObj>::uninit(); 2 + MAX_METHOD_ARGS];
+        all[0].write(self.fun);
+        all[1].write(self.this);
         for (slot, a) in all[2..].iter_mut().zip(args) {
-            *slot = a.0;
+            slot.write(a.0);
         }
-        // SAFETY: `call_method_n_kw(n_args, 0, [fun, self or NULL, args...])`.
+        // SAFETY: `call_method_n_kw(n_args, 0, [fun, self or NULL, args...])`; the
+        // runtime reads the `2 + n_args` entries written above.
         unsafe {
             protected_obj(
                 table().call_method_n_kw as usize,
@@ -471,7 +473,7 @@ impl Type {
         Obj(table().const_true).type_of()
     }
 
-    /// `bytes` (looked up at import: not in the function table).
+    /// `bytes` (not in the function table: looked up with the module's globals current).
     pub fn bytes() -> Type {
         Type(crate::exc::builtin_type(crate::exc::BYTES))
     }
@@ -515,7 +517,7 @@ impl Type {
 
 impl Exception {
     /// `true` if this is a caught exception object of exactly the builtin type `kind`
-    /// (looked up at import), or a static message of that kind.
+    /// (looked up with the module's globals current), or a static message of that kind.
     pub fn is(self, kind: crate::ExcKind) -> bool {
         match (self.message(), self.object()) {
             (Some(m), _) => m.kind() == kind,

@@ -4,8 +4,8 @@ use crate::exc::{exception_type, ExcKind, Exception};
 use crate::nlr::{protected_call, protected_obj};
 use crate::obj::{get_buffer, Obj, Type};
 use crate::qstr::Qstr;
-use crate::raw::{buffer_flags, native_type, table, RawObj};
-use crate::text::TextBuf;
+use crate::raw::{buffer_flags, native_type, table, Print, RawObj};
+use crate::text::{append, Template, TextBuf};
 use crate::{exc, PyResult};
 use core::marker::PhantomData;
 use core::ptr::NonNull;
@@ -158,19 +158,7 @@ impl Py {
         if !dict.is_type(Type::dict()) {
             return Err(exc!(TypeError, "expected a dict"));
         }
-        // SAFETY: `dict_store(dict, key, value)` on a dict (hashing may run Python code).
-        unsafe {
-            protected_call(
-                table().dict_store as usize,
-                [
-                    dict.raw() as usize,
-                    key.raw() as usize,
-                    value.raw() as usize,
-                    0,
-                ],
-            )
-        }
-        .map(|_| ())
+        dict_store(dict, key, value)
     }
 
     /// Looks `name` up in the current globals, then the builtins (`NameError` if
@@ -210,18 +198,45 @@ impl Py {
     }
 
     /// An exception of type `kind` whose message is `template` with each `{}` replaced by
-    /// the next of `args` in decimal (no `core::fmt`; at most
-    /// [`MESSAGE_CAPACITY`](crate::MESSAGE_CAPACITY) bytes). See also
-    /// [`exc!`](crate::exc!).
+    /// the next of `args` in decimal (made by the runtime's `mp_printf`: no `core::fmt`;
+    /// at most [`MESSAGE_CAPACITY`](crate::MESSAGE_CAPACITY) bytes). Templates are made
+    /// with [`template!`](crate::template!); see also [`exc!`](crate::exc!).
     ///
     /// If creating it fails (out of memory), that failure is returned instead.
-    pub fn exception(&mut self, kind: ExcKind, template: &str, args: &[isize]) -> Exception {
+    pub fn exception(&mut self, kind: ExcKind, template: Template, args: &[isize]) -> Exception {
+        self.exception_about(kind, crate::template!(""), template, args)
+    }
+
+    /// Like [`Py::exception`], with the message starting with `subject` (a template
+    /// without placeholders): messages that differ only in what they are about share
+    /// one template. `py.exception_about(ExcKind::ValueError, template!("scale"),
+    /// template!(" must be {}..={}"), &[1, 255])` is `ValueError("scale must be 1..=255")`.
+    pub fn exception_about(
+        &mut self,
+        kind: ExcKind,
+        subject: Template,
+        template: Template,
+        args: &[isize],
+    ) -> Exception {
         let mut text = TextBuf::new();
-        text.push_template(template, args);
-        let s = text.finish();
+        let print = Print {
+            data: (&mut text as *mut TextBuf).cast(),
+            print_strn: append,
+        };
+        let arg = |i: usize| args.get(i).copied().unwrap_or(0);
         let t = table();
+        // SAFETY: `mp_printf(print, format, ...)` with formats of at most
+        // `TEMPLATE_ARGS` `%ld` (checked when the templates were made) and that many
+        // `long`s; it writes through `append` into `text`, which lives for the calls.
+        // Neither raises nor allocates. The subject takes no argument: its `{}` would
+        // print zeros.
+        unsafe {
+            (t.printf_)(&print, subject.as_ptr(), 0isize, 0isize, 0isize);
+            (t.printf_)(&print, template.as_ptr(), arg(0), arg(1), arg(2));
+        }
+        let s = text.as_bytes();
         let made = (|| {
-            // SAFETY: `obj_new_str(data, len)` copies the message.
+            // SAFETY: `obj_new_str(data, len)` copies the message (ASCII).
             let msg = unsafe {
                 protected_obj(t.obj_new_str as usize, [s.as_ptr() as usize, s.len(), 0, 0])
             }?;
@@ -239,6 +254,24 @@ impl Py {
             Err(e) => e,
         }
     }
+}
+
+/// `dict[key] = value` on an object known to be a dict.
+pub(crate) fn dict_store(dict: Obj, key: Obj, value: Obj) -> PyResult<()> {
+    // SAFETY: `dict_store(dict, key, value)` on a dict (the caller's guarantee; hashing
+    // may run Python code).
+    unsafe {
+        protected_call(
+            table().dict_store as usize,
+            [
+                dict.raw() as usize,
+                key.raw() as usize,
+                value.raw() as usize,
+                0,
+            ],
+        )
+    }
+    .map(|_| ())
 }
 
 /// Wraps an object returned by a runtime constructor.

@@ -1,176 +1,192 @@
-//! Message text without `core::fmt`: decimal numbers spliced into a fixed buffer.
+//! Message text without `core::fmt`: templates checked and converted at compile time,
+//! numbers formatted by the runtime's `mp_printf`.
 
-/// Capacity of the stack buffer used for messages with numbers; longer messages are
-/// truncated.
+use core::ffi::{c_char, c_void};
+
+/// Capacity of the buffer a message with numbers is written into; longer messages are
+/// truncated (templates are ASCII, so any prefix is valid text).
 pub const MESSAGE_CAPACITY: usize = 96;
 
-/// Powers of ten that fit a `usize`, largest first.
-const POWERS_OF_TEN: [usize; usize::MAX.ilog10() as usize + 1] = {
-    let mut p = [1usize; usize::MAX.ilog10() as usize + 1];
-    let mut i = p.len() - 1;
-    while i > 0 {
-        p[i - 1] = p[i] * 10;
-        i -= 1;
-    }
-    p
-};
+/// Most numbers a [`Template`] may take.
+pub const TEMPLATE_ARGS: usize = 3;
 
-/// A fixed-capacity byte buffer that silently truncates.
+/// A message template with `{}` placeholders, ASCII, turned at compile time into the
+/// `mp_printf` format the runtime formats (`%ld` per placeholder, `%%` for `%`). Made
+/// by [`template!`](crate::template!); given to [`Py::exception`](crate::Py::exception).
+#[derive(Clone, Copy)]
+pub struct Template(&'static u8);
+
+impl Template {
+    /// Wraps a format made by [`__template`]. Not part of the API: use
+    /// [`template!`](crate::template!).
+    #[doc(hidden)]
+    pub const fn __new(bytes: &'static [u8]) -> Template {
+        assert!(!bytes.is_empty() && bytes[bytes.len() - 1] == 0);
+        Template(&bytes[0])
+    }
+
+    /// The NUL-terminated `mp_printf` format.
+    pub(crate) fn as_ptr(self) -> *const c_char {
+        (self.0 as *const u8).cast()
+    }
+
+    /// The format's bytes, without the NUL.
+    #[cfg(test)]
+    pub(crate) fn bytes(self) -> &'static [u8] {
+        // SAFETY: the format is NUL-terminated static memory (checked by `__new`).
+        unsafe { core::ffi::CStr::from_ptr(self.as_ptr()) }.to_bytes()
+    }
+}
+
+/// Length of the format made from `template` (NUL included). Not part of the API.
+#[doc(hidden)]
+pub const fn __template_len(template: &str) -> usize {
+    let b = template.as_bytes();
+    let (mut i, mut len) = (0, 1);
+    while i < b.len() {
+        len += match b[i] {
+            b'{' if i + 1 < b.len() && b[i + 1] == b'}' => {
+                i += 1;
+                3
+            }
+            b'%' => 2,
+            _ => 1,
+        };
+        i += 1;
+    }
+    len
+}
+
+/// The `mp_printf` format of `template` (see [`Template`]); a compile error when used in a
+/// constant with a template that isn't ASCII or has more than [`TEMPLATE_ARGS`]
+/// placeholders. Not part of the API.
+#[doc(hidden)]
+pub const fn __template<const N: usize>(template: &str) -> [u8; N] {
+    let b = template.as_bytes();
+    let mut out = [0u8; N];
+    let (mut i, mut o, mut args) = (0, 0, 0);
+    while i < b.len() {
+        assert!(b[i].is_ascii(), "message templates must be ASCII");
+        if b[i] == b'{' && i + 1 < b.len() && b[i + 1] == b'}' {
+            out[o] = b'%';
+            out[o + 1] = b'l';
+            out[o + 2] = b'd';
+            o += 3;
+            i += 2;
+            args += 1;
+        } else {
+            out[o] = b[i];
+            o += 1;
+            if b[i] == b'%' {
+                out[o] = b'%';
+                o += 1;
+            }
+            i += 1;
+        }
+    }
+    assert!(args <= TEMPLATE_ARGS, "at most three `{{}}` per message");
+    assert!(o + 1 == N);
+    out
+}
+
+/// A [`Template`] from a string literal with `{}` placeholders (at most three), checked and
+/// converted at compile time: `template!("layers[{}] is not a Layer or Text")`.
+#[macro_export]
+macro_rules! template {
+    ($template:literal) => {
+        const {
+            const BYTES: [u8; $crate::__template_len($template)] = $crate::__template($template);
+            $crate::Template::__new(&BYTES)
+        }
+    };
+}
+
+/// A fixed-capacity byte buffer that silently truncates: where `mp_printf` writes a
+/// message.
+#[repr(C)]
 pub(crate) struct TextBuf {
-    buf: [u8; MESSAGE_CAPACITY],
     len: usize,
+    buf: [u8; MESSAGE_CAPACITY],
 }
 
 impl TextBuf {
     pub(crate) const fn new() -> TextBuf {
         TextBuf {
-            buf: [0; MESSAGE_CAPACITY],
             len: 0,
+            buf: [0; MESSAGE_CAPACITY],
         }
     }
 
-    pub(crate) fn push(&mut self, b: u8) {
-        if self.len < self.buf.len() {
-            self.buf[self.len] = b;
-            self.len += 1;
-        }
-    }
-
-    #[cfg(test)]
-    pub(crate) fn push_str(&mut self, s: &str) {
-        for &b in s.as_bytes() {
-            self.push(b);
-        }
-    }
-
-    /// Appends `v` in decimal. Digits are found by subtracting powers of ten, not by
-    /// dividing: armv6m has no divide instruction, and a division here would link
-    /// about 400 bytes of software division into every module.
-    pub(crate) fn push_int(&mut self, v: isize) {
-        if v < 0 {
-            self.push(b'-');
-        }
-        let mut n = v.unsigned_abs();
-        let mut started = false;
-        for &power in POWERS_OF_TEN.iter() {
-            let mut digit = b'0';
-            while n >= power {
-                n -= power;
-                digit += 1;
-            }
-            started |= digit != b'0' || power == 1;
-            if started {
-                self.push(digit);
+    /// Appends `bytes`, as far as they fit.
+    pub(crate) fn push(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            if let Some(slot) = self.buf.get_mut(self.len) {
+                *slot = b;
+                self.len += 1;
             }
         }
     }
 
-    /// Appends `template` with each `{}` replaced by the next of `args` (extra
-    /// placeholders are kept literally, extra arguments are ignored).
-    pub(crate) fn push_template(&mut self, template: &str, args: &[isize]) {
-        let bytes = template.as_bytes();
-        let mut next = 0;
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] == b'{' && i + 1 < bytes.len() && bytes[i + 1] == b'}' && next < args.len()
-            {
-                self.push_int(args[next]);
-                next += 1;
-                i += 2;
-            } else {
-                self.push(bytes[i]);
-                i += 1;
-            }
-        }
+    /// The text written so far.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or_default()
     }
+}
 
-    /// The text, valid UTF-8 (everything pushed is; a multi-byte character cut by
-    /// truncation is dropped).
-    pub(crate) fn finish(&mut self) -> &[u8] {
-        // Back up over continuation bytes to the last lead byte.
-        let mut lead = self.len;
-        while lead > 0 && self.buf[lead - 1] & 0xc0 == 0x80 {
-            lead -= 1;
-        }
-        if lead > 0 {
-            let width = match self.buf[lead - 1] {
-                0x00..=0x7f => 1,
-                0xf0..=0xff => 4,
-                0xe0..=0xef => 3,
-                _ => 2,
-            };
-            if self.len - (lead - 1) < width {
-                self.len = lead - 1;
-            }
-        }
-        &self.buf[..self.len]
-    }
+/// The `print_strn` of an `mp_print_t` writing into a [`TextBuf`]: the runtime's
+/// `mp_printf` calls it with pieces of the message.
+///
+/// # Safety
+/// `data` must point to a live `TextBuf` that nothing else refers to during the call,
+/// and `s` to `len` readable bytes.
+pub(crate) unsafe extern "C" fn append(data: *mut c_void, s: *const c_char, len: usize) {
+    // SAFETY: guaranteed by the caller (`Py::exception` passes its own buffer and the
+    // runtime passes a piece of the message).
+    let (text, bytes) = unsafe {
+        (
+            &mut *data.cast::<TextBuf>(),
+            core::slice::from_raw_parts(s.cast::<u8>(), len),
+        )
+    };
+    text.push(bytes);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn fmt(template: &str, args: &[isize]) -> String {
+    #[test]
+    fn templates_become_printf_formats() {
+        let f = crate::template!("layers[{}] is not a Layer or Text");
+        assert_eq!(f.bytes(), b"layers[%ld] is not a Layer or Text");
+        let f = crate::template!("{} of {}: 100% {x}");
+        assert_eq!(f.bytes(), b"%ld of %ld: 100%% {x}");
+        assert_eq!(crate::template!("").bytes(), b"");
+        assert_eq!(crate::template!("{").bytes(), b"{");
+        assert_eq!(__template_len("a{}b"), 6);
+    }
+
+    #[test]
+    #[should_panic]
+    fn too_many_placeholders() {
+        let _ = __template::<13>("{}{}{}{}");
+    }
+
+    #[test]
+    #[should_panic]
+    fn non_ascii_templates() {
+        let _ = __template::<6>("h\u{e9}llo");
+    }
+
+    #[test]
+    fn the_buffer_truncates() {
         let mut t = TextBuf::new();
-        t.push_template(template, args);
-        String::from_utf8(t.finish().to_vec()).unwrap()
-    }
-
-    #[test]
-    fn numbers() {
-        assert_eq!(fmt("{}", &[0]), "0");
-        assert_eq!(fmt("{}", &[7]), "7");
-        assert_eq!(fmt("{}", &[-42]), "-42");
-        assert_eq!(fmt("{}", &[isize::MAX]), isize::MAX.to_string());
-        assert_eq!(fmt("{}", &[isize::MIN]), isize::MIN.to_string());
-    }
-
-    #[test]
-    fn every_digit_count_and_boundary() {
-        let mut values = vec![0isize, 1, -1, 9, -9, 10, -10, isize::MAX, isize::MIN];
-        let mut p: isize = 1;
-        while let Some(next) = p.checked_mul(10) {
-            p = next;
-            values.extend([p - 1, p, p + 1, -p + 1, -p, -p - 1, p / 2 * 3]);
-        }
-        for v in values {
-            assert_eq!(fmt("{}", &[v]), v.to_string());
-        }
-    }
-
-    #[test]
-    fn templates() {
-        assert_eq!(
-            fmt("layers[{}] is not a Layer or Text", &[3]),
-            "layers[3] is not a Layer or Text"
-        );
-        assert_eq!(fmt("{} to {}, got {}", &[4, 5, 9]), "4 to 5, got 9");
-        assert_eq!(fmt("missing {} and {}", &[1]), "missing 1 and {}");
-        assert_eq!(fmt("no placeholder", &[1, 2]), "no placeholder");
-        assert_eq!(fmt("brace { alone }", &[1]), "brace { alone }");
-        assert_eq!(fmt("h\u{e9}llo {}", &[1]), "h\u{e9}llo 1");
-        assert_eq!(fmt("", &[]), "");
-    }
-
-    #[test]
-    fn truncates_to_valid_utf8() {
-        let long = "x".repeat(200);
-        assert_eq!(fmt(&long, &[]).len(), MESSAGE_CAPACITY);
-        for ch in ['\u{e9}', '\u{20ac}', '\u{1f600}'] {
-            let width = ch.len_utf8();
-            for pad in MESSAGE_CAPACITY - width..=MESSAGE_CAPACITY {
-                let mut t = TextBuf::new();
-                t.push_str(&"a".repeat(pad));
-                t.push_str(&ch.to_string());
-                let text = core::str::from_utf8(t.finish()).unwrap();
-                let expected = if pad + width <= MESSAGE_CAPACITY {
-                    pad + width
-                } else {
-                    pad.min(MESSAGE_CAPACITY)
-                };
-                assert_eq!(text.len(), expected, "{ch} after {pad}");
-            }
-        }
+        t.push(&[b'x'; 200]);
+        assert_eq!(t.as_bytes().len(), MESSAGE_CAPACITY);
+        let mut t = TextBuf::new();
+        t.push(b"abc");
+        // SAFETY: `t` is live and `s` is 3 readable bytes.
+        unsafe { append((&mut t as *mut TextBuf).cast(), b"def".as_ptr().cast(), 3) };
+        assert_eq!(t.as_bytes(), b"abcdef");
     }
 }

@@ -8,7 +8,7 @@
 //! `<workspace>/target/mpy/<arch>/_stage.mpy`. Missing Rust targets are installed with
 //! `rustup target add`. The module crate can ask for extra features on some
 //! architectures in its manifest (`[package.metadata.mpy.arch-features]`, e.g.
-//! `armv6m = ["compact"]`); `--no-arch-features` ignores them.
+//! `armv6m = ["small"]`); `--no-arch-features` ignores them.
 //!
 //! Run it as `cargo mpy` (a workspace alias) or `cargo mpy --arch x64`; `--help` lists
 //! the options.

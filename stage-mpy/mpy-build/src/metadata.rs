@@ -2,7 +2,7 @@
 //!
 //! ```toml
 //! [package.metadata.mpy.arch-features]
-//! armv6m = ["compact"]
+//! armv6m = ["small"]
 //! ```
 //!
 //! `cargo mpy` enables them (on top of `--features`) when it builds that architecture,
@@ -114,13 +114,13 @@ mod tests {
     const METADATA: &str = r#"{"packages": [
         {"name": "other", "metadata": null},
         {"name": "stage-mpy", "metadata": {"mpy": {"arch-features": {
-            "armv6m": ["compact"], "rv32imc": ["small", "x"]}}}}
+            "armv6m": ["tiny"], "rv32imc": ["small", "x"]}}}}
     ]}"#;
 
     #[test]
     fn features_per_arch() {
         let f = ArchFeatures::from_metadata(METADATA, "stage-mpy").unwrap();
-        assert_eq!(f.get(Arch::Armv6m), ["compact"]);
+        assert_eq!(f.get(Arch::Armv6m), ["tiny"]);
         assert_eq!(f.get(Arch::Rv32imc), ["small", "x"]);
         assert!(f.get(Arch::X64).is_empty());
         let none = ArchFeatures::from_metadata(METADATA, "other").unwrap();
@@ -143,7 +143,7 @@ mod tests {
 
     #[test]
     fn merging_keeps_order_and_drops_duplicates() {
-        assert_eq!(merge("natmod", &["compact".into()]), "natmod,compact");
+        assert_eq!(merge("natmod", &["tiny".into()]), "natmod,tiny");
         assert_eq!(merge("natmod,small", &["small".into()]), "natmod,small");
         assert_eq!(merge("", &["a".into(), "b".into()]), "a,b");
         assert_eq!(merge("natmod", &[]), "natmod");
