@@ -66,29 +66,9 @@ impl<'a> Grid<'a> {
         self.bank
     }
 
-    /// The palette.
-    pub fn palette(&self) -> Palette<'a> {
-        self.palette
-    }
-
-    /// Replaces the palette.
-    pub fn set_palette(&mut self, palette: Palette<'a>) {
-        self.palette = palette;
-    }
-
     /// The tile map.
     pub fn map(&self) -> TileMap<&'a [u8]> {
         self.map
-    }
-
-    /// The position of the top-left corner, in world pixels.
-    pub fn position(&self) -> (i16, i16) {
-        (self.area.x, self.area.y)
-    }
-
-    /// Moves the top-left corner to (x, y).
-    pub fn set_position(&mut self, x: i16, y: i16) {
-        (self.area.x, self.area.y) = (x, y);
     }
 
     /// The rotation applied to every tile in place.
@@ -160,16 +140,6 @@ impl<'a> Sprite<'a> {
         self.bank
     }
 
-    /// The palette.
-    pub fn palette(&self) -> Palette<'a> {
-        self.palette
-    }
-
-    /// Replaces the palette.
-    pub fn set_palette(&mut self, palette: Palette<'a>) {
-        self.palette = palette;
-    }
-
     /// The tile shown, 0..=15.
     pub fn frame(&self) -> u8 {
         self.frame
@@ -182,16 +152,6 @@ impl<'a> Sprite<'a> {
         }
         self.frame = frame;
         Ok(())
-    }
-
-    /// The position of the top-left corner, in world pixels.
-    pub fn position(&self) -> (i16, i16) {
-        (self.area.x, self.area.y)
-    }
-
-    /// Moves the top-left corner to (x, y).
-    pub fn set_position(&mut self, x: i16, y: i16) {
-        (self.area.x, self.area.y) = (x, y);
     }
 
     /// The rotation.
@@ -239,31 +199,41 @@ impl<'a> Text<'a> {
         self.font
     }
 
-    /// The palette: entries 0..=3 for normal glyphs, 4..=7 for highlighted.
-    pub fn palette(&self) -> Palette<'a> {
-        self.palette
-    }
-
-    /// Replaces the palette.
-    pub fn set_palette(&mut self, palette: Palette<'a>) {
-        self.palette = palette;
-    }
-
     /// The cells.
     pub fn chars(&self) -> TextChars<&'a [u8]> {
         self.chars
     }
-
-    /// The position of the top-left corner, in world pixels.
-    pub fn position(&self) -> (i16, i16) {
-        (self.area.x, self.area.y)
-    }
-
-    /// Moves the top-left corner to (x, y).
-    pub fn set_position(&mut self, x: i16, y: i16) {
-        (self.area.x, self.area.y) = (x, y);
-    }
 }
+
+/// The accessors every layer kind has: position and palette.
+macro_rules! common_accessors {
+    ($($kind:ident),*) => {$(
+        impl<'a> $kind<'a> {
+            /// The position of the top-left corner, in world pixels.
+            pub fn position(&self) -> (i16, i16) {
+                (self.area.x, self.area.y)
+            }
+
+            /// Moves the top-left corner to (x, y).
+            pub fn set_position(&mut self, x: i16, y: i16) {
+                (self.area.x, self.area.y) = (x, y);
+            }
+
+            /// The palette (a text layer uses entries 0..=3 for normal
+            /// glyphs, 4..=7 for highlighted ones).
+            pub fn palette(&self) -> Palette<'a> {
+                self.palette
+            }
+
+            /// Replaces the palette.
+            pub fn set_palette(&mut self, palette: Palette<'a>) {
+                self.palette = palette;
+            }
+        }
+    )*};
+}
+
+common_accessors!(Grid, Sprite, Text);
 
 /// One layer of a scene. A scene is a slice of layers, front first.
 #[derive(Clone, Copy, Debug)]
