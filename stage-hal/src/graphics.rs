@@ -225,6 +225,33 @@ impl From<PaletteIndex> for RawU4 {
     }
 }
 
+/// A canvas of `width` x `height` pixels as an embedded-graphics draw
+/// target, through its `set_pixel`.
+macro_rules! canvas_draw_target {
+    ($canvas:ident, $width:expr, $height:expr) => {
+        impl OriginDimensions for $canvas<'_> {
+            fn size(&self) -> Size {
+                Size::new($width, $height)
+            }
+        }
+
+        impl DrawTarget for $canvas<'_> {
+            type Color = PaletteIndex;
+            type Error = Infallible;
+
+            fn draw_iter<I>(&mut self, pixels: I) -> Result<(), Infallible>
+            where
+                I: IntoIterator<Item = Pixel<PaletteIndex>>,
+            {
+                for Pixel(point, color) in pixels {
+                    self.set_pixel(point.x, point.y, color);
+                }
+                Ok(())
+            }
+        }
+    };
+}
+
 /// A bank (16 tiles of 16x16 at 4 bits per pixel) as a 16x256
 /// embedded-graphics draw target of [`PaletteIndex`]es: tile `f` is the
 /// square at (0, 16 f). Pixels outside are ignored.
@@ -285,26 +312,7 @@ impl<'a> BankCanvas<'a> {
     }
 }
 
-impl OriginDimensions for BankCanvas<'_> {
-    fn size(&self) -> Size {
-        Size::new(16, 256)
-    }
-}
-
-impl DrawTarget for BankCanvas<'_> {
-    type Color = PaletteIndex;
-    type Error = Infallible;
-
-    fn draw_iter<I>(&mut self, pixels: I) -> Result<(), Infallible>
-    where
-        I: IntoIterator<Item = Pixel<PaletteIndex>>,
-    {
-        for Pixel(point, color) in pixels {
-            self.set_pixel(point.x, point.y, color);
-        }
-        Ok(())
-    }
-}
+canvas_draw_target!(BankCanvas, 16, 256);
 
 /// One tile of a [`BankCanvas`]: a 16x16 draw target, clipped.
 #[derive(Debug)]
@@ -407,23 +415,4 @@ impl<'a> FontCanvas<'a> {
     }
 }
 
-impl OriginDimensions for FontCanvas<'_> {
-    fn size(&self) -> Size {
-        Size::new(8, 1024)
-    }
-}
-
-impl DrawTarget for FontCanvas<'_> {
-    type Color = PaletteIndex;
-    type Error = Infallible;
-
-    fn draw_iter<I>(&mut self, pixels: I) -> Result<(), Infallible>
-    where
-        I: IntoIterator<Item = Pixel<PaletteIndex>>,
-    {
-        for Pixel(point, color) in pixels {
-            self.set_pixel(point.x, point.y, color);
-        }
-        Ok(())
-    }
-}
+canvas_draw_target!(FontCanvas, 8, 1024);
