@@ -13,14 +13,11 @@
 //!   the output pixels: the cost of one render, without loading and checking.
 //!   Needs `valgrind` (Debian package `valgrind`).
 
-#[path = "../tests/support/conformance.rs"]
-mod conformance;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use conformance::{render_count, Renderer, Suite};
+use stage_tests::conformance::{render_count, Renderer, Suite};
 
 const BENCH_FILE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),

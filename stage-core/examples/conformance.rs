@@ -12,12 +12,9 @@
 //! a sink that only counts bytes, so that under callgrind
 //! `(Ir(K=21) - Ir(K=1)) / 20` is the cost of one render.
 
-#[path = "../tests/support/conformance.rs"]
-mod conformance;
-
 use std::process::ExitCode;
 
-use conformance::{render_count, render_stream, Renderer, Suite};
+use stage_tests::conformance::{render_count, render_stream, Renderer, Suite};
 
 const USAGE: &str = "usage: conformance FILE.json [--renderer fast|reference] [--repeat K]";
 

@@ -5,21 +5,34 @@ use crate::format::{
 };
 use crate::Rotation;
 
-/// Where a layer lies in the world and how big it is, in pixels. Every
-/// layer kind starts with it, at the same offset, so the renderer reads it
-/// without looking at the kind.
+/// Where a layer lies in the world: the top-left corner and the size, in
+/// pixels. Every layer kind starts with it, at the same offset, so the
+/// renderer reads it without looking at the kind.
+///
+/// ```
+/// use stage_core::{Bank, Palette, Sprite, Layer};
+/// let (bank, palette) = ([0u8; 2048], [0u8; 32]);
+/// let mut ball = Sprite::new(Bank::new(&bank).unwrap(), Palette::new(&palette).unwrap());
+/// ball.set_position(40, -3);
+/// let area = Layer::from(ball).footprint();
+/// assert_eq!((area.x, area.y, area.width, area.height), (40, -3, 16, 16));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(C)]
-pub(crate) struct Area {
+pub struct Footprint {
+    /// Left edge, in world pixels.
     pub x: i16,
+    /// Top edge, in world pixels.
     pub y: i16,
+    /// Width in pixels (at most 32767).
     pub width: u16,
+    /// Height in pixels (at most 32767).
     pub height: u16,
 }
 
-impl Area {
-    const fn new(width: u16, height: u16) -> Self {
-        Area {
+impl Footprint {
+    const fn sized(width: u16, height: u16) -> Self {
+        Footprint {
             x: 0,
             y: 0,
             width,
@@ -42,7 +55,7 @@ impl Area {
 #[derive(Clone, Copy, Debug)]
 #[repr(C)]
 pub struct Grid<'a> {
-    area: Area,
+    area: Footprint,
     bank: Bank<'a>,
     palette: Palette<'a>,
     map: TileMap<&'a [u8]>,
@@ -53,7 +66,7 @@ impl<'a> Grid<'a> {
     /// A grid at (0, 0), not rotated.
     pub fn new(bank: Bank<'a>, palette: Palette<'a>, map: TileMap<&'a [u8]>) -> Self {
         Grid {
-            area: Area::new(map.width() * TILE_SIZE, map.height() * TILE_SIZE),
+            area: Footprint::sized(map.width() * TILE_SIZE, map.height() * TILE_SIZE),
             bank,
             palette,
             map,
@@ -99,7 +112,7 @@ impl<'a> Grid<'a> {
 #[derive(Clone, Copy, Debug)]
 #[repr(C)]
 pub struct Sprite<'a> {
-    area: Area,
+    area: Footprint,
     bank: Bank<'a>,
     palette: Palette<'a>,
     frame: u8,
@@ -110,7 +123,7 @@ impl<'a> Sprite<'a> {
     /// A one-cell sprite showing tile 0 at (0, 0), not rotated.
     pub fn new(bank: Bank<'a>, palette: Palette<'a>) -> Self {
         Sprite {
-            area: Area::new(TILE_SIZE, TILE_SIZE),
+            area: Footprint::sized(TILE_SIZE, TILE_SIZE),
             bank,
             palette,
             frame: 0,
@@ -177,7 +190,7 @@ impl<'a> Sprite<'a> {
 #[derive(Clone, Copy, Debug)]
 #[repr(C)]
 pub struct Text<'a> {
-    area: Area,
+    area: Footprint,
     font: Font<'a>,
     palette: Palette<'a>,
     chars: TextChars<&'a [u8]>,
@@ -187,7 +200,7 @@ impl<'a> Text<'a> {
     /// A text layer at (0, 0).
     pub fn new(font: Font<'a>, palette: Palette<'a>, chars: TextChars<&'a [u8]>) -> Self {
         Text {
-            area: Area::new(chars.width() * GLYPH_SIZE, chars.height() * GLYPH_SIZE),
+            area: Footprint::sized(chars.width() * GLYPH_SIZE, chars.height() * GLYPH_SIZE),
             font,
             palette,
             chars,
@@ -266,11 +279,11 @@ impl<'a> From<Text<'a>> for Layer<'a> {
 }
 
 impl Layer<'_> {
-    /// Position and size, in pixels.
+    /// Where the layer lies and how big it is, in pixels.
     #[inline]
-    pub(crate) fn area(&self) -> Area {
-        // Every kind starts with its area at the same offset, so the arms
-        // compile to one load.
+    pub fn footprint(&self) -> Footprint {
+        // Every kind starts with its footprint at the same offset, so the
+        // arms compile to one load.
         match self {
             Layer::Grid(grid) => grid.area,
             Layer::Sprite(sprite) => sprite.area,
@@ -280,7 +293,7 @@ impl Layer<'_> {
 
     /// The position of the top-left corner, in world pixels.
     pub fn position(&self) -> (i16, i16) {
-        let area = self.area();
+        let area = self.footprint();
         (area.x, area.y)
     }
 
@@ -296,7 +309,7 @@ impl Layer<'_> {
     /// Width and height of the area the layer covers, in pixels (each at
     /// most 32767). Outside it the layer is transparent.
     pub fn size(&self) -> (u16, u16) {
-        let area = self.area();
+        let area = self.footprint();
         (area.width, area.height)
     }
 }

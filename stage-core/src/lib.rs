@@ -42,6 +42,7 @@
 
 mod chunk;
 mod color;
+mod cull;
 pub mod format;
 mod layer;
 mod paint;
@@ -50,10 +51,11 @@ pub mod reference;
 mod render;
 mod rotation;
 
-pub use chunk::{BufferTooSmall, ChunkRenderer, ROW_CACHE_PIXELS};
+pub use chunk::{BufferTooSmall, ChunkRenderer, RenderState, Scene, ROW_CACHE_PIXELS};
 pub use color::WireColor;
+pub use cull::{reaches, Band};
 pub use format::{Bank, Font, FormatError, Palette, TextChars, TileMap};
-pub use layer::{Grid, Layer, Sprite, Text};
+pub use layer::{Footprint, Grid, Layer, Sprite, Text};
 pub use params::{chunk_len, ParamError, Rect, RenderParams};
 pub use render::{render, RenderError};
 pub use rotation::Rotation;

@@ -7,6 +7,8 @@ use crate::WireColor;
 
 /// Why render parameters were refused.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
 pub enum ParamError {
     /// Rectangle coordinates must be `0..=32767` ([`Rect::MAX_COORD`]).
     CoordinateOutOfRange {

@@ -5,7 +5,7 @@
 //! (cost grows with pixels times layers) and kept simple on purpose: it is
 //! the oracle the fast renderer ([`crate::render`]) is tested against.
 
-use crate::{chunk_len, Layer, RenderError, RenderParams, WireColor};
+use crate::{chunk_len, BufferTooSmall, Layer, RenderError, RenderParams, WireColor};
 
 /// Renders like [`crate::render`], one pixel at a time.
 pub fn render<E>(
@@ -16,7 +16,7 @@ pub fn render<E>(
 ) -> Result<(), RenderError<E>> {
     let chunk = chunk_len(buffer.len());
     if chunk == 0 {
-        return Err(RenderError::BufferTooSmall);
+        return Err(BufferTooSmall.into());
     }
     let (x0, y0, x1, y1) = params.rect().corners();
     let (vx, vy) = params.viewport();

@@ -2,13 +2,15 @@
 
 use core::fmt;
 
-use crate::{ChunkRenderer, Layer, RenderParams};
+use crate::{BufferTooSmall, ChunkRenderer, Layer, RenderParams};
 
 /// Why a render stopped.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
 pub enum RenderError<E> {
     /// The chunk buffer holds less than one pixel (2 bytes).
-    BufferTooSmall,
+    BufferTooSmall(BufferTooSmall),
     /// The sink refused a chunk; nothing more was sent.
     Sink(E),
 }
@@ -16,13 +18,19 @@ pub enum RenderError<E> {
 impl<E: fmt::Display> fmt::Display for RenderError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RenderError::BufferTooSmall => f.write_str("buffer must hold at least 2 bytes"),
+            RenderError::BufferTooSmall(error) => error.fmt(f),
             RenderError::Sink(error) => write!(f, "sink failed: {error}"),
         }
     }
 }
 
 impl<E: fmt::Debug + fmt::Display> core::error::Error for RenderError<E> {}
+
+impl<E> From<BufferTooSmall> for RenderError<E> {
+    fn from(error: BufferTooSmall) -> Self {
+        RenderError::BufferTooSmall(error)
+    }
+}
 
 /// Renders `params`' rectangle of the scene `layers` (front first) and hands
 /// the RGB565 byte stream to `sink` in chunks of `2 * floor(len / 2)` bytes
@@ -63,11 +71,8 @@ pub fn render<E>(
     buffer: &mut [u8],
     mut sink: impl FnMut(&[u8]) -> Result<(), E>,
 ) -> Result<(), RenderError<E>> {
-    let mut renderer = ChunkRenderer::new(params);
-    while let Some(chunk) = renderer
-        .next_chunk(layers, buffer)
-        .map_err(|_| RenderError::BufferTooSmall)?
-    {
+    let mut renderer = ChunkRenderer::new(layers, params);
+    while let Some(chunk) = renderer.next_chunk(buffer)? {
         sink(chunk).map_err(RenderError::Sink)?;
     }
     Ok(())

@@ -1,9 +1,6 @@
 //! Every conformance case through both renderers.
 
-#[path = "support/conformance.rs"]
-mod conformance;
-
-use conformance::{Renderer, Suite};
+use stage_tests::conformance::{Renderer, Suite};
 
 fn check_file(name: &str, renderer: Renderer) {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/conformance/").to_owned() + name;

@@ -3,8 +3,9 @@
 
 use proptest::prelude::*;
 use stage_core::{
-    reference, render, Bank, ChunkRenderer, Font, Grid, Layer, Palette, Rect, RenderError,
-    RenderParams, Rotation, Sprite, Text, TextChars, TileMap, WireColor,
+    reaches, reference, render, Bank, BufferTooSmall, ChunkRenderer, Font, Grid, Layer, Palette,
+    Rect, RenderError, RenderParams, RenderState, Rotation, Scene, Sprite, Text, TextChars,
+    TileMap, WireColor,
 };
 
 /// Owned data of a random scene.
@@ -296,14 +297,14 @@ proptest! {
         b_len in 2usize..300,
     ) {
         let layers = spec.build();
-        let mut renderer = ChunkRenderer::new(&params);
+        let mut renderer = ChunkRenderer::new(&layers, &params);
         let (mut a, mut b) = (vec![0u8; a_len], vec![0u8; b_len]);
         let mut bytes = Vec::new();
         let mut turn = 0;
         loop {
             let buffer = if turn % 2 == 0 { &mut a } else { &mut b };
             let expected_len = (buffer.len() & !1).min(renderer.remaining_len() as usize);
-            match renderer.next_chunk(&layers, buffer).unwrap() {
+            match renderer.next_chunk(buffer).unwrap() {
                 Some(chunk) => {
                     prop_assert_eq!(chunk.len(), expected_len);
                     bytes.extend_from_slice(chunk);
@@ -389,14 +390,20 @@ fn buffers_shorter_than_a_pixel_are_refused() {
         let sink = |_: &[u8]| Ok::<(), ()>(());
         assert_eq!(
             render(&[], &params, &mut buffer, sink),
-            Err(RenderError::BufferTooSmall)
+            Err(RenderError::BufferTooSmall(BufferTooSmall))
         );
         assert_eq!(
             reference::render(&[], &params, &mut buffer, sink),
-            Err(RenderError::BufferTooSmall)
+            Err(RenderError::BufferTooSmall(BufferTooSmall))
         );
-        let mut renderer = ChunkRenderer::new(&params);
-        assert!(renderer.next_chunk(&[], &mut buffer).is_err());
+        let mut renderer = ChunkRenderer::new(&[], &params);
+        assert_eq!(renderer.next_chunk(&mut buffer), Err(BufferTooSmall));
+        let mut state = RenderState::new(&params);
+        assert_eq!(state.next_band(len), None);
+        assert_eq!(
+            state.next_chunk(&[], Scene::Changed, &mut buffer),
+            Err(BufferTooSmall)
+        );
     }
 }
 
@@ -425,55 +432,114 @@ fn an_empty_rectangle_sends_nothing() {
     }
 }
 
-/// Changing a palette between two chunks and calling `invalidate_cache`
-/// shows the change from the next chunk on, for the base grid, a grid over
-/// it and a sprite (whose palettes are cached between rows).
-#[test]
-fn invalidated_changes_show_from_the_next_chunk() {
-    let bank: Vec<u8> = (0..2048u32).map(|i| (i * 29 + 7) as u8).collect();
-    let map: Vec<u8> = (0..40u8).map(|i| i.wrapping_mul(37)).collect();
-    let mut palettes: Vec<Vec<u8>> = (0..2u8)
-        .map(|p| (0..32u8).map(|i| i.wrapping_mul(11) ^ p).collect())
-        .collect();
-    palettes[1][2..4].copy_from_slice(&[0xF8, 0x1F]); // entry 1 transparent
-    let params = RenderParams::new(Rect::new(0, 0, 96, 40).unwrap());
-    fn scene<'a>(bank: &'a [u8], map: &'a [u8], palettes: &'a [Vec<u8>]) -> Vec<Layer<'a>> {
-        let bank = Bank::new(bank).unwrap();
-        let base = Palette::new(&palettes[0]).unwrap();
-        let over = Palette::new(&palettes[1]).unwrap();
-        let mut sprite = Sprite::new(bank, over);
-        sprite.set_position(20, 10);
-        let mut front = Grid::new(bank, over, TileMap::new(map, 8, 5).unwrap());
-        front.set_position(3, 2);
-        vec![
-            sprite.into(),
-            front.into(),
-            Grid::new(bank, base, TileMap::new(map, 8, 5).unwrap()).into(),
-        ]
+/// The chunks of a render made the way a caller that looks its layers up
+/// before every chunk makes them (the MicroPython module): the scene of each
+/// chunk holds only the layers reaching the band of rows the renderer names,
+/// and `change(i, spec)` may change anything before chunk `i`, in which case
+/// that chunk is declared [`Scene::Changed`].
+fn chunk_by_chunk(
+    spec: &SceneSpec,
+    params: &RenderParams,
+    buffer_len: usize,
+    mut change: impl FnMut(usize, &mut SceneSpec) -> bool,
+) -> Vec<Vec<u8>> {
+    let mut spec = spec.clone();
+    let mut state = RenderState::new(params);
+    let mut buffer = vec![0x55; buffer_len];
+    let mut chunks = Vec::new();
+    let mut previous = None;
+    loop {
+        let changed = change(chunks.len(), &mut spec);
+        let band = state.next_band(buffer_len);
+        let layers: Vec<Layer<'_>> = spec
+            .build()
+            .into_iter()
+            .filter(|layer| band.is_some_and(|band| reaches(&layer.footprint(), params, band)))
+            .collect();
+        // A new band means a new culled scene: declared changed too.
+        let scene = if changed || band != previous {
+            Scene::Changed
+        } else {
+            Scene::Unchanged
+        };
+        previous = band;
+        match state.next_chunk(&layers, scene, &mut buffer).unwrap() {
+            Some(chunk) => chunks.push(chunk.to_vec()),
+            None => break,
+        }
     }
-    let before = oracle(&scene(&bank, &map, &palettes), &params, 64).0;
+    chunks
+}
 
-    let mut renderer = ChunkRenderer::new(&params);
-    let mut buffer = [0u8; 3000];
-    let first = renderer
-        .next_chunk(&scene(&bank, &map, &palettes), &mut buffer)
-        .unwrap()
-        .unwrap()
-        .to_vec();
-    assert_eq!(first, before[..first.len()]);
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
 
-    for palette in &mut palettes {
-        palette.iter_mut().for_each(|b| *b = b.wrapping_add(1));
+    /// Leaving out the layers that don't reach the band of the next chunk
+    /// changes no byte and no chunk size, for any scene, buffer, scale and
+    /// viewport.
+    #[test]
+    fn culling_by_the_named_band_changes_nothing(
+        spec in scene(12),
+        params in params(),
+        buffer_len in prop_oneof![2usize..9, 9usize..300, Just(512), Just(4096)],
+    ) {
+        let layers = spec.build();
+        let (bytes, sizes) = oracle(&layers, &params, buffer_len);
+        let chunks = chunk_by_chunk(&spec, &params, buffer_len, |_, _| false);
+        prop_assert_eq!(chunks.iter().map(Vec::len).collect::<Vec<_>>(), sizes);
+        prop_assert!(chunks.concat() == bytes, "streams differ");
     }
-    renderer.invalidate_cache();
-    let after = oracle(&scene(&bank, &map, &palettes), &params, 64).0;
-    let mut rest = Vec::new();
-    while let Some(chunk) = renderer
-        .next_chunk(&scene(&bank, &map, &palettes), &mut buffer)
-        .unwrap()
-    {
-        rest.extend_from_slice(chunk);
+
+    /// Palette, graphic and map bytes changed in place between two chunks,
+    /// and layers moved, declared with `Scene::Changed`: every chunk from
+    /// then on shows the new scene exactly, however the rows fall into
+    /// chunks and whatever the renderer had derived from the old bytes.
+    #[test]
+    fn changes_between_chunks_show_from_the_next_chunk(
+        spec in scene(8),
+        params in params(),
+        buffer_len in prop_oneof![2usize..9, 9usize..300, Just(512)],
+        at in 0usize..12,
+        flips in prop::collection::vec((any::<usize>(), 0usize..32, 1u8..=255), 1..6),
+        moves in prop::collection::vec((any::<usize>(), -20i16..20, -20i16..20), 0..3),
+        graphic in any::<Option<(usize, u8)>>(),
+    ) {
+        let mut after = spec.clone();
+        for &(palette, byte, xor) in &flips {
+            let palette = palette % after.palettes.len();
+            after.palettes[palette][byte] ^= xor;
+        }
+        if let Some((at, xor)) = graphic {
+            let bank = &mut after.banks[at % spec.banks.len()];
+            bank.iter_mut().step_by(7).for_each(|b| *b ^= xor);
+        }
+        for &(which, dx, dy) in &moves {
+            if !after.layers.is_empty() {
+                let n = after.layers.len();
+                after.layers[which % n].shift(dx, dy);
+            }
+        }
+        let before = oracle(&spec.build(), &params, buffer_len).0;
+        let expected = oracle(&after.build(), &params, buffer_len).0;
+        let chunks = chunk_by_chunk(&spec, &params, buffer_len, |i, s| {
+            if i == at {
+                *s = after.clone();
+            }
+            i == at
+        });
+        let at = at.min(chunks.len());
+        let sent: usize = chunks[..at].iter().map(Vec::len).sum();
+        prop_assert!(chunks[..at].concat() == before[..sent], "chunks before the change differ");
+        prop_assert!(chunks[at..].concat() == expected[sent..], "chunks after the change differ");
     }
-    assert_ne!(before[first.len()..], after[first.len()..]);
-    assert_eq!(rest, after[first.len()..]);
+}
+
+impl LayerSpec {
+    /// Moves the layer by (dx, dy), wrapping.
+    fn shift(&mut self, dx: i16, dy: i16) {
+        let (LayerSpec::Grid { pos, .. }
+        | LayerSpec::Sprite { pos, .. }
+        | LayerSpec::Text { pos, .. }) = self;
+        *pos = (pos.0.wrapping_add(dx), pos.1.wrapping_add(dy));
+    }
 }

@@ -2,14 +2,11 @@
 //! (stage-format.md, section 6): assets made by formula, streams hashed by
 //! the original engine.
 
-#[path = "support/conformance.rs"]
-mod conformance;
-
-use conformance::{render_stream, Renderer};
 use stage_core::{
     Bank, Font, Grid, Layer, Palette, Rect, RenderParams, Rotation, Sprite, Text, TextChars,
     TileMap, WireColor,
 };
+use stage_tests::conformance::{render_stream, Renderer};
 
 struct Assets {
     bank: Vec<u8>,

@@ -1,4 +1,4 @@
-//! The async driver: the same streams as the blocking one, with rendering
+//! The async driver: the same steps as the blocking one, with rendering
 //! overlapped with the bus (double-buffered).
 
 use core::future::{poll_fn, Future};
@@ -10,9 +10,8 @@ use embedded_hal::digital::{self, OutputPin};
 use embedded_hal_async::delay::DelayNs;
 use stage_core::{ChunkRenderer, Layer, Rect, RenderParams, WireColor};
 
-use crate::display::{fill_block, rect_window, RESET_PULSE_US, RESET_RECOVERY_MS};
-use crate::panel::{dcs, InitOp};
-use crate::{Display, Error};
+use crate::steps::{init_steps, window_commands, Command, Fill, Step};
+use crate::{Display, Error, Window};
 
 /// Starts sending `data`, runs `work` while the transfer is in flight (a
 /// DMA-driven bus returns `Pending` on the first poll once it has started),
@@ -42,26 +41,18 @@ where
 {
     /// [`Display::init`], async: the same stream, with async delays.
     pub async fn init_async(&mut self, delay: &mut impl DelayNs) -> Result<(), Error> {
-        if let Some(pin) = self.reset.as_mut() {
-            let fail = |e: RST::Error| Error::Reset(digital::Error::kind(&e));
-            pin.set_low().map_err(fail)?;
-            delay.delay_us(RESET_PULSE_US).await;
-            pin.set_high().map_err(fail)?;
-            delay.delay_ms(RESET_RECOVERY_MS).await;
-        }
         let panel = self.panel;
-        for op in panel.init_sequence() {
-            match op {
-                InitOp::Command { code, params } => {
-                    let fail = |source| Error::Init {
-                        command: code,
-                        source,
-                    };
-                    self.write_command_async(code, params.as_slice())
-                        .await
-                        .map_err(fail)?;
+        for step in init_steps(&panel, self.reset.is_some()) {
+            match step {
+                Step::Reset(high) => {
+                    if let Some(pin) = self.reset.as_mut() {
+                        let level = if high { pin.set_high() } else { pin.set_low() };
+                        level.map_err(|e| Error::Reset(digital::Error::kind(&e)))?;
+                    }
                 }
-                InitOp::Delay(ms) => delay.delay_ms(ms.into()).await,
+                Step::WaitUs(us) => delay.delay_us(us).await,
+                Step::WaitMs(ms) => delay.delay_ms(ms).await,
+                Step::Send(command) => self.send_async(command).await?,
             }
         }
         Ok(())
@@ -71,10 +62,16 @@ where
         self.interface
             .send_commands(DataFormat::U8(&[code]))
             .await?;
-        if !params.is_empty() {
-            self.interface.send_data(DataFormat::U8(params)).await?;
+        match params {
+            [] => Ok(()),
+            _ => self.interface.send_data(DataFormat::U8(params)).await,
         }
-        Ok(())
+    }
+
+    async fn send_async(&mut self, command: Command) -> Result<(), Error> {
+        self.write_command_async(command.code, command.params.as_slice())
+            .await
+            .map_err(|source| command.error(source))
     }
 
     /// [`Display::send_command`], async.
@@ -86,20 +83,15 @@ where
 
     /// [`Display::set_window`], async.
     pub async fn set_window_async(&mut self, rect: Rect) -> Result<(), Error> {
-        let window = rect_window(&rect);
-        self.panel.check_window(window)?;
+        let window = self.checked(rect)?;
         self.open_window_async(window).await
     }
 
-    async fn open_window_async(&mut self, window: (u16, u16, u16, u16)) -> Result<(), Error> {
-        let (columns, rows) = self.panel.window_params(window);
-        async {
-            self.write_command_async(dcs::CASET, &columns).await?;
-            self.write_command_async(dcs::RASET, &rows).await?;
-            self.write_command_async(dcs::RAMWR, &[]).await
+    async fn open_window_async(&mut self, window: Window) -> Result<(), Error> {
+        for command in window_commands(&self.panel, window) {
+            self.send_async(command).await?;
         }
-        .await
-        .map_err(Error::Window)
+        Ok(())
     }
 
     /// [`Display::write_pixels`], async.
@@ -144,22 +136,21 @@ where
             return Ok(());
         };
         self.open_window_async(window).await?;
-        let mut renderer = ChunkRenderer::new(params);
+        let mut renderer = ChunkRenderer::new(layers, params);
         let (mut ready, mut spare) = (front, back);
-        let first = renderer.next_chunk(layers, ready);
-        let mut len = match first.map_err(|_| Error::BufferTooSmall)? {
+        let mut len = match renderer.next_chunk(ready)? {
             Some(chunk) => chunk.len(),
             None => return Ok(()),
         };
         loop {
             let (sent, next) = send_while(&mut self.interface, &ready[..len], || {
                 renderer
-                    .next_chunk(layers, spare)
+                    .next_chunk(spare)
                     .map(|chunk| chunk.map(<[u8]>::len))
             })
             .await;
             sent.map_err(Error::PixelData)?;
-            match next.map_err(|_| Error::BufferTooSmall)? {
+            match next? {
                 Some(next_len) => {
                     len = next_len;
                     core::mem::swap(&mut ready, &mut spare);
@@ -171,13 +162,11 @@ where
 
     /// [`Display::fill`], async.
     pub async fn fill_async(&mut self, rect: Rect, color: WireColor) -> Result<(), Error> {
-        self.set_window_async(rect).await?;
-        let block = fill_block(color);
-        let mut left = 2 * u32::from(rect.width()) * u32::from(rect.height());
-        while left > 0 {
-            let n = left.min(block.len() as u32) as usize;
-            self.write_pixels_async(&block[..n]).await?;
-            left -= n as u32;
+        let window = self.checked(rect)?;
+        self.open_window_async(window).await?;
+        let mut fill = Fill::new(window, color.bytes());
+        while let Some(piece) = fill.next_piece() {
+            self.write_pixels_async(piece).await?;
         }
         Ok(())
     }

@@ -6,12 +6,15 @@ use core::fmt;
 use display_interface::{DataFormat, DisplayError, WriteOnlyDataCommand};
 use embedded_hal::delay::DelayNs;
 use embedded_hal::digital::{self, OutputPin};
-use stage_core::{chunk_len, Layer, Rect, RenderError, RenderParams, WireColor};
+use stage_core::{chunk_len, BufferTooSmall, Layer, Rect, RenderError, RenderParams, WireColor};
 
-use crate::panel::{dcs, InitOp, OutOfBounds, Panel};
+use crate::panel::Panel;
+use crate::steps::{init_steps, window_commands, Command, Fill, Step};
+use crate::{OutOfBounds, Window};
 
 /// Why a display operation failed, and at which step.
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub enum Error {
     /// Driving the reset pin failed.
     Reset(digital::ErrorKind),
@@ -34,9 +37,9 @@ pub enum Error {
     /// Sending pixel data failed.
     PixelData(DisplayError),
     /// The window does not fit the panel.
-    OutOfBounds,
-    /// The chunk buffer holds less than one pixel (2 bytes).
-    BufferTooSmall,
+    OutOfBounds(OutOfBounds),
+    /// A chunk buffer holds less than one pixel (2 bytes).
+    BufferTooSmall(BufferTooSmall),
 }
 
 impl fmt::Display for Error {
@@ -51,8 +54,8 @@ impl fmt::Display for Error {
             }
             Error::Window(source) => write!(f, "setting the window failed: {source:?}"),
             Error::PixelData(source) => write!(f, "sending pixel data failed: {source:?}"),
-            Error::OutOfBounds => f.write_str("window does not fit the panel"),
-            Error::BufferTooSmall => f.write_str("buffer must hold at least 2 bytes"),
+            Error::OutOfBounds(error) => error.fmt(f),
+            Error::BufferTooSmall(error) => error.fmt(f),
         }
     }
 }
@@ -60,8 +63,14 @@ impl fmt::Display for Error {
 impl core::error::Error for Error {}
 
 impl From<OutOfBounds> for Error {
-    fn from(_: OutOfBounds) -> Self {
-        Error::OutOfBounds
+    fn from(error: OutOfBounds) -> Self {
+        Error::OutOfBounds(error)
+    }
+}
+
+impl From<BufferTooSmall> for Error {
+    fn from(error: BufferTooSmall) -> Self {
+        Error::BufferTooSmall(error)
     }
 }
 
@@ -83,11 +92,6 @@ impl OutputPin for NoResetPin {
         Ok(())
     }
 }
-
-/// Time the reset pin is held low, in microseconds.
-pub(crate) const RESET_PULSE_US: u32 = 20;
-/// Time to wait after releasing the reset pin, in milliseconds.
-pub(crate) const RESET_RECOVERY_MS: u32 = 120;
 
 /// A panel behind a `display-interface` bus (for example
 /// `display_interface_spi::SPIInterface` over an embedded-hal 1.0
@@ -169,22 +173,25 @@ impl<DI, RST> Display<DI, RST> {
         (self.interface, self.reset)
     }
 
-    /// Checks a render's parameters and buffer before anything is sent:
+    /// Checks a render's parameters and buffers before anything is sent:
     /// the output window, or `None` if there is nothing to draw.
     pub(crate) fn plan(
         &self,
         params: &RenderParams,
         buffers: &[&[u8]],
-    ) -> Result<Option<(u16, u16, u16, u16)>, Error> {
+    ) -> Result<Option<Window>, Error> {
         if buffers.iter().any(|b| chunk_len(b.len()) == 0) {
-            return Err(Error::BufferTooSmall);
+            return Err(BufferTooSmall.into());
         }
         Ok(self.panel.output_window(params)?)
     }
-}
 
-pub(crate) fn rect_window(rect: &Rect) -> (u16, u16, u16, u16) {
-    rect.corners()
+    /// Checks a window given by the caller (panel pixels).
+    pub(crate) fn checked(&self, rect: Rect) -> Result<Window, Error> {
+        let window = Window::from(rect);
+        self.panel.check_window(window)?;
+        Ok(window)
+    }
 }
 
 impl<DI, RST> Display<DI, RST>
@@ -195,35 +202,38 @@ where
     /// Resets the panel (a pulse on the reset pin, if there is one) and
     /// sends its init stream, waiting where it says.
     pub fn init(&mut self, delay: &mut impl DelayNs) -> Result<(), Error> {
-        if let Some(pin) = self.reset.as_mut() {
-            let fail = |e: RST::Error| Error::Reset(digital::Error::kind(&e));
-            pin.set_low().map_err(fail)?;
-            delay.delay_us(RESET_PULSE_US);
-            pin.set_high().map_err(fail)?;
-            delay.delay_ms(RESET_RECOVERY_MS);
-        }
         let panel = self.panel;
-        for op in panel.init_sequence() {
-            match op {
-                InitOp::Command { code, params } => {
-                    let fail = |source| Error::Init {
-                        command: code,
-                        source,
-                    };
-                    self.write_command(code, params.as_slice()).map_err(fail)?;
-                }
-                InitOp::Delay(ms) => delay.delay_ms(ms.into()),
+        for step in init_steps(&panel, self.reset.is_some()) {
+            match step {
+                Step::Reset(high) => self.drive_reset(high)?,
+                Step::WaitUs(us) => delay.delay_us(us),
+                Step::WaitMs(ms) => delay.delay_ms(ms),
+                Step::Send(command) => self.send(command)?,
             }
         }
         Ok(())
     }
 
+    fn drive_reset(&mut self, high: bool) -> Result<(), Error> {
+        let Some(pin) = self.reset.as_mut() else {
+            return Ok(());
+        };
+        let level = if high { pin.set_high() } else { pin.set_low() };
+        level.map_err(|e| Error::Reset(digital::Error::kind(&e)))
+    }
+
+    /// Sends a command byte (DC low), then its parameters (DC high) if any.
     fn write_command(&mut self, code: u8, params: &[u8]) -> Result<(), DisplayError> {
         self.interface.send_commands(DataFormat::U8(&[code]))?;
-        if !params.is_empty() {
-            self.interface.send_data(DataFormat::U8(params))?;
+        match params {
+            [] => Ok(()),
+            _ => self.interface.send_data(DataFormat::U8(params)),
         }
-        Ok(())
+    }
+
+    fn send(&mut self, command: Command) -> Result<(), Error> {
+        self.write_command(command.code, command.params.as_slice())
+            .map_err(|source| command.error(source))
     }
 
     /// Sends any command with its parameters (for example INVON, sleep, or
@@ -237,17 +247,15 @@ where
     /// CASET and RASET with the panel's offsets, then RAMWR. The data that
     /// follows fills it row by row.
     pub fn set_window(&mut self, rect: Rect) -> Result<(), Error> {
-        let window = rect_window(&rect);
-        self.panel.check_window(window)?;
+        let window = self.checked(rect)?;
         self.open_window(window)
     }
 
-    pub(crate) fn open_window(&mut self, window: (u16, u16, u16, u16)) -> Result<(), Error> {
-        let (columns, rows) = self.panel.window_params(window);
-        self.write_command(dcs::CASET, &columns)
-            .and_then(|()| self.write_command(dcs::RASET, &rows))
-            .and_then(|()| self.write_command(dcs::RAMWR, &[]))
-            .map_err(Error::Window)
+    fn open_window(&mut self, window: Window) -> Result<(), Error> {
+        for command in window_commands(&self.panel, window) {
+            self.send(command)?;
+        }
+        Ok(())
     }
 
     /// Sends pixel data (RGB565, high byte first) into the open window,
@@ -279,30 +287,20 @@ where
             interface.send_data(DataFormat::U8(chunk))
         })
         .map_err(|e| match e {
-            RenderError::BufferTooSmall => Error::BufferTooSmall,
             RenderError::Sink(source) => Error::PixelData(source),
+            RenderError::BufferTooSmall(e) => e.into(),
+            _ => BufferTooSmall.into(),
         })
     }
 
     /// Fills `rect` (panel pixels, exclusive ends) with one colour.
     pub fn fill(&mut self, rect: Rect, color: WireColor) -> Result<(), Error> {
-        self.set_window(rect)?;
-        let block = fill_block(color);
-        let mut left = 2 * u32::from(rect.width()) * u32::from(rect.height());
-        while left > 0 {
-            let n = left.min(block.len() as u32) as usize;
-            self.write_pixels(&block[..n])?;
-            left -= n as u32;
+        let window = self.checked(rect)?;
+        self.open_window(window)?;
+        let mut fill = Fill::new(window, color.bytes());
+        while let Some(piece) = fill.next_piece() {
+            self.write_pixels(piece)?;
         }
         Ok(())
     }
-}
-
-/// Pixels of one colour for [`Display::fill`].
-pub(crate) fn fill_block(color: WireColor) -> [u8; 64] {
-    let mut block = [0u8; 64];
-    for pixel in block.chunks_exact_mut(2) {
-        pixel.copy_from_slice(&color.bytes());
-    }
-    block
 }

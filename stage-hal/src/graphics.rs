@@ -40,6 +40,7 @@
 //! ```
 
 use core::convert::Infallible;
+use core::marker::PhantomData;
 
 use embedded_graphics_core::draw_target::DrawTarget;
 use embedded_graphics_core::geometry::{OriginDimensions, Point, Size};
@@ -47,7 +48,7 @@ use embedded_graphics_core::pixelcolor::raw::{RawData, RawU16, RawU4};
 use embedded_graphics_core::pixelcolor::{PixelColor, Rgb565};
 use embedded_graphics_core::primitives::Rectangle;
 use embedded_graphics_core::{Drawable, Pixel};
-use stage_core::format::{BANK_LEN, FONT_LEN};
+use stage_core::format::BANK_LEN;
 use stage_core::{FormatError, Layer, RenderError, RenderParams, WireColor};
 
 /// Converts a wire colour to embedded-graphics' `Rgb565`.
@@ -182,7 +183,7 @@ impl Drawable for Scene<'_, '_> {
             Ok(()) => Ok(()),
             Err(RenderError::Sink(error)) => Err(error),
             // A 512-byte buffer always holds a pixel.
-            Err(RenderError::BufferTooSmall) => Ok(()),
+            Err(_) => Ok(()),
         }
     }
 }
@@ -225,59 +226,171 @@ impl From<PaletteIndex> for RawU4 {
     }
 }
 
-/// A canvas of `width` x `height` pixels as an embedded-graphics draw
-/// target, through its `set_pixel`.
-macro_rules! canvas_draw_target {
-    ($canvas:ident, $width:expr, $height:expr) => {
-        impl OriginDimensions for $canvas<'_> {
-            fn size(&self) -> Size {
-                Size::new($width, $height)
-            }
-        }
-
-        impl DrawTarget for $canvas<'_> {
-            type Color = PaletteIndex;
-            type Error = Infallible;
-
-            fn draw_iter<I>(&mut self, pixels: I) -> Result<(), Infallible>
-            where
-                I: IntoIterator<Item = Pixel<PaletteIndex>>,
-            {
-                for Pixel(point, color) in pixels {
-                    self.set_pixel(point.x, point.y, color);
-                }
-                Ok(())
-            }
-        }
-    };
+/// How a [`Canvas`] lays its pixels out in its 2048 bytes: a bank's 4-bit
+/// tiles or a font's 2-bit glyphs.
+pub trait Layout: sealed::Sealed {
+    /// Width of the canvas in pixels.
+    const WIDTH: u32;
+    /// Height of the canvas in pixels.
+    const HEIGHT: u32;
+    /// The error for a buffer of another length.
+    fn wrong_length(len: usize) -> FormatError;
+    /// Stores `color` at pixel (x, y), which is inside the canvas.
+    fn store(bytes: &mut [u8; BANK_LEN], x: u32, y: u32, color: PaletteIndex);
 }
 
-/// A bank (16 tiles of 16x16 at 4 bits per pixel) as a 16x256
-/// embedded-graphics draw target of [`PaletteIndex`]es: tile `f` is the
-/// square at (0, 16 f). Pixels outside are ignored.
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::BankLayout {}
+    impl Sealed for super::FontLayout {}
+}
+
+/// A bank's layout: 16 tiles of 16x16 at 4 bits per pixel, stacked into a
+/// 16x256 image; the left pixel of a byte is its high nibble.
+#[derive(Clone, Copy, Debug)]
+pub struct BankLayout;
+
+impl Layout for BankLayout {
+    const WIDTH: u32 = 16;
+    const HEIGHT: u32 = 256;
+
+    fn wrong_length(len: usize) -> FormatError {
+        FormatError::BankLength { len }
+    }
+
+    fn store(bytes: &mut [u8; BANK_LEN], x: u32, y: u32, color: PaletteIndex) {
+        if let Some(byte) = bytes.get_mut((y * 8 + x / 2) as usize) {
+            *byte = if x & 1 == 0 {
+                (*byte & 0x0F) | (color.0 << 4)
+            } else {
+                (*byte & 0xF0) | color.0
+            };
+        }
+    }
+}
+
+/// A font's layout: 128 glyphs of 8x8 at 2 bits per pixel, stacked into an
+/// 8x1024 image; the left pixel of a byte is in its low bits. A
+/// [`PaletteIndex`] is stored mod 4 (a text layer's palette entries
+/// 0..=3; highlighted cells use 4..=7).
+#[derive(Clone, Copy, Debug)]
+pub struct FontLayout;
+
+impl Layout for FontLayout {
+    const WIDTH: u32 = 8;
+    const HEIGHT: u32 = 1024;
+
+    fn wrong_length(len: usize) -> FormatError {
+        FormatError::FontLength { len }
+    }
+
+    fn store(bytes: &mut [u8; BANK_LEN], x: u32, y: u32, color: PaletteIndex) {
+        let shift = 2 * (x % 4);
+        if let Some(byte) = bytes.get_mut((y * 2 + x / 4) as usize) {
+            *byte = (*byte & !(3 << shift)) | ((color.0 & 3) << shift);
+        }
+    }
+}
+
+/// 2048 bytes of a stage format as an embedded-graphics draw target of
+/// [`PaletteIndex`]es, laid out by `L`: [`BankCanvas`] or [`FontCanvas`].
+/// Pixels outside the canvas are ignored.
+#[derive(Debug)]
+pub struct Canvas<'a, L> {
+    bytes: &'a mut [u8; BANK_LEN],
+    layout: PhantomData<L>,
+}
+
+/// A bank (16 tiles of 16x16 at 4 bits per pixel) as a 16x256 draw target:
+/// tile `f` is the square at (0, 16 f).
 ///
 /// Draw into one tile with `canvas.tile(f)`, which clips to it and puts its
 /// origin at the tile's corner.
-#[derive(Debug)]
-pub struct BankCanvas<'a> {
-    bytes: &'a mut [u8; BANK_LEN],
-}
+pub type BankCanvas<'a> = Canvas<'a, BankLayout>;
 
-impl<'a> BankCanvas<'a> {
+/// A font (128 glyphs of 8x8 at 2 bits per pixel) as an 8x1024 draw target:
+/// glyph `c` is the square at (0, 8 c).
+///
+/// ```
+/// use embedded_graphics::mono_font::{ascii::FONT_5X8, MonoTextStyle};
+/// use embedded_graphics::prelude::*;
+/// use embedded_graphics::text::{Baseline, Text};
+/// use stage_core::Font;
+/// use stage_hal::graphics::{FontCanvas, PaletteIndex};
+///
+/// // Every printable ASCII glyph of an embedded-graphics font, in value 1.
+/// let mut font = [0u8; 2048];
+/// let mut canvas = FontCanvas::from_array(&mut font);
+/// let style = MonoTextStyle::new(&FONT_5X8, PaletteIndex::new(1));
+/// for code in 32u8..127 {
+///     let glyph = [code];
+///     let text = core::str::from_utf8(&glyph)?;
+///     Text::with_baseline(text, FontCanvas::glyph_origin(code), style, Baseline::Top)
+///         .draw(&mut canvas)?;
+/// }
+/// let font = Font::new(&font)?;
+/// assert_eq!(font.pixel(b'|', 2, 3), 1);
+/// assert_eq!(font.pixel(b'|', 0, 3), 0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub type FontCanvas<'a> = Canvas<'a, FontLayout>;
+
+impl<'a, L: Layout> Canvas<'a, L> {
     /// A canvas over `bytes`, which must be exactly 2048 bytes long.
     pub fn new(bytes: &'a mut [u8]) -> Result<Self, FormatError> {
         let len = bytes.len();
         match bytes.try_into() {
-            Ok(bytes) => Ok(BankCanvas { bytes }),
-            Err(_) => Err(FormatError::BankLength { len }),
+            Ok(bytes) => Ok(Self::from_array(bytes)),
+            Err(_) => Err(L::wrong_length(len)),
         }
     }
 
-    /// A canvas over a bank-sized array; cannot fail.
+    /// A canvas over a 2048-byte array; cannot fail.
     pub fn from_array(bytes: &'a mut [u8; BANK_LEN]) -> Self {
-        BankCanvas { bytes }
+        Canvas {
+            bytes,
+            layout: PhantomData,
+        }
     }
 
+    /// Sets pixel (x, y); pixels outside the canvas are ignored.
+    pub fn set_pixel(&mut self, x: i32, y: i32, color: PaletteIndex) {
+        let (Ok(x), Ok(y)) = (u32::try_from(x), u32::try_from(y)) else {
+            return;
+        };
+        if x < L::WIDTH && y < L::HEIGHT {
+            L::store(self.bytes, x, y, color);
+        }
+    }
+
+    /// The bytes.
+    pub fn as_bytes(&self) -> &[u8; BANK_LEN] {
+        self.bytes
+    }
+}
+
+impl<L: Layout> OriginDimensions for Canvas<'_, L> {
+    fn size(&self) -> Size {
+        Size::new(L::WIDTH, L::HEIGHT)
+    }
+}
+
+impl<L: Layout> DrawTarget for Canvas<'_, L> {
+    type Color = PaletteIndex;
+    type Error = Infallible;
+
+    fn draw_iter<I>(&mut self, pixels: I) -> Result<(), Infallible>
+    where
+        I: IntoIterator<Item = Pixel<PaletteIndex>>,
+    {
+        for Pixel(point, color) in pixels {
+            self.set_pixel(point.x, point.y, color);
+        }
+        Ok(())
+    }
+}
+
+impl<'a> Canvas<'a, BankLayout> {
     /// The area of tile `tile` (mod 16) on the canvas.
     pub fn tile_area(tile: u8) -> Rectangle {
         Rectangle::new(Point::new(0, 16 * i32::from(tile & 15)), Size::new(16, 16))
@@ -290,29 +403,14 @@ impl<'a> BankCanvas<'a> {
             top: 16 * i32::from(tile & 15),
         }
     }
-
-    /// Sets pixel (x, y) of the 16x256 image; outside pixels are ignored.
-    pub fn set_pixel(&mut self, x: i32, y: i32, color: PaletteIndex) {
-        if !(0..16).contains(&x) || !(0..256).contains(&y) {
-            return;
-        }
-        let at = (y * 8 + x / 2) as usize;
-        if let Some(byte) = self.bytes.get_mut(at) {
-            *byte = if x & 1 == 0 {
-                (*byte & 0x0F) | (color.0 << 4)
-            } else {
-                (*byte & 0xF0) | color.0
-            };
-        }
-    }
-
-    /// The bank's bytes.
-    pub fn as_bytes(&self) -> &[u8; BANK_LEN] {
-        self.bytes
-    }
 }
 
-canvas_draw_target!(BankCanvas, 16, 256);
+impl Canvas<'_, FontLayout> {
+    /// The top-left corner of glyph `code` (mod 128) on the canvas.
+    pub fn glyph_origin(code: u8) -> Point {
+        Point::new(0, 8 * i32::from(code & 0x7F))
+    }
+}
 
 /// One tile of a [`BankCanvas`]: a 16x16 draw target, clipped.
 #[derive(Debug)]
@@ -343,76 +441,3 @@ impl DrawTarget for TileCanvas<'_, '_> {
         Ok(())
     }
 }
-
-/// A font (128 glyphs of 8x8 at 2 bits per pixel) as an 8x1024
-/// embedded-graphics draw target: glyph `c` is the square at (0, 8 c).
-/// A [`PaletteIndex`] is stored mod 4 (a text layer's palette entries 0..=3;
-/// highlighted cells use 4..=7). Pixels outside are ignored.
-///
-/// ```
-/// use embedded_graphics::mono_font::{ascii::FONT_5X8, MonoTextStyle};
-/// use embedded_graphics::prelude::*;
-/// use embedded_graphics::text::{Baseline, Text};
-/// use stage_core::Font;
-/// use stage_hal::graphics::{FontCanvas, PaletteIndex};
-///
-/// // Every printable ASCII glyph of an embedded-graphics font, in value 1.
-/// let mut font = [0u8; 2048];
-/// let mut canvas = FontCanvas::from_array(&mut font);
-/// let style = MonoTextStyle::new(&FONT_5X8, PaletteIndex::new(1));
-/// for code in 32u8..127 {
-///     let glyph = [code];
-///     let text = core::str::from_utf8(&glyph)?;
-///     Text::with_baseline(text, FontCanvas::glyph_origin(code), style, Baseline::Top)
-///         .draw(&mut canvas)?;
-/// }
-/// let font = Font::new(&font)?;
-/// assert_eq!(font.pixel(b'|', 2, 3), 1);
-/// assert_eq!(font.pixel(b'|', 0, 3), 0);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug)]
-pub struct FontCanvas<'a> {
-    bytes: &'a mut [u8; FONT_LEN],
-}
-
-impl<'a> FontCanvas<'a> {
-    /// A canvas over `bytes`, which must be exactly 2048 bytes long.
-    pub fn new(bytes: &'a mut [u8]) -> Result<Self, FormatError> {
-        let len = bytes.len();
-        match bytes.try_into() {
-            Ok(bytes) => Ok(FontCanvas { bytes }),
-            Err(_) => Err(FormatError::FontLength { len }),
-        }
-    }
-
-    /// A canvas over a font-sized array; cannot fail.
-    pub fn from_array(bytes: &'a mut [u8; FONT_LEN]) -> Self {
-        FontCanvas { bytes }
-    }
-
-    /// The top-left corner of glyph `code` (mod 128) on the canvas.
-    pub fn glyph_origin(code: u8) -> Point {
-        Point::new(0, 8 * i32::from(code & 0x7F))
-    }
-
-    /// Sets pixel (x, y) of the 8x1024 image to `color` mod 4; outside
-    /// pixels are ignored.
-    pub fn set_pixel(&mut self, x: i32, y: i32, color: PaletteIndex) {
-        if !(0..8).contains(&x) || !(0..1024).contains(&y) {
-            return;
-        }
-        let at = (y * 2 + x / 4) as usize;
-        let shift = 2 * (x % 4);
-        if let Some(byte) = self.bytes.get_mut(at) {
-            *byte = (*byte & !(3 << shift)) | ((color.0 & 3) << shift);
-        }
-    }
-
-    /// The font's bytes.
-    pub fn as_bytes(&self) -> &[u8; FONT_LEN] {
-        self.bytes
-    }
-}
-
-canvas_draw_target!(FontCanvas, 8, 1024);

@@ -78,8 +78,11 @@ mod display;
 pub mod graphics;
 pub mod panel;
 pub mod panels;
+mod steps;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod window;
 
 pub use display::{Display, Error, NoResetPin};
 pub use panel::Panel;
+pub use window::{OutOfBounds, Window};

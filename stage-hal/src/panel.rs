@@ -26,8 +26,6 @@
 //! assert_eq!(madctl.map(|op| op.params().to_vec()), Some(vec![0x60]));
 //! ```
 
-use core::fmt;
-
 use stage_core::{ParamError, Rect, RenderParams};
 
 /// MIPI DCS command codes shared by the ST7735, ST7789 and ILI9341.
@@ -223,7 +221,7 @@ impl InitStep {
     }
 }
 
-/// The parameter bytes of an [`InitOp::Command`].
+/// The parameter bytes of a command a driver sends.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct Params(ParamBytes);
 
@@ -231,15 +229,25 @@ pub struct Params(ParamBytes);
 enum ParamBytes {
     Listed(&'static [u8]),
     One([u8; 1]),
+    Four([u8; 4]),
 }
 
 impl Params {
+    /// No parameter.
+    pub const NONE: Params = Params(ParamBytes::Listed(&[]));
+
     /// The bytes.
     pub fn as_slice(&self) -> &[u8] {
         match &self.0 {
             ParamBytes::Listed(bytes) => bytes,
             ParamBytes::One(byte) => byte,
+            ParamBytes::Four(bytes) => bytes,
         }
+    }
+
+    /// Four bytes (a window's start and end).
+    pub(crate) const fn four(bytes: [u8; 4]) -> Self {
+        Params(ParamBytes::Four(bytes))
     }
 }
 
@@ -309,24 +317,12 @@ impl Iterator for InitSequence<'_> {
                 } else {
                     dcs::INVOFF
                 },
-                params: Params(ParamBytes::Listed(&[])),
+                params: Params::NONE,
             },
             InitStep::Delay(ms) => InitOp::Delay(ms),
         })
     }
 }
-
-/// A window that does not fit the panel.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub struct OutOfBounds;
-
-impl fmt::Display for OutOfBounds {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("window does not fit the panel")
-    }
-}
-
-impl core::error::Error for OutOfBounds {}
 
 /// One display module as a board wires it: everything a driver needs.
 ///
@@ -526,52 +522,5 @@ impl Panel {
     pub fn screen_params(&self) -> Result<RenderParams, ParamError> {
         let (width, height) = self.logical_size();
         RenderParams::new(Rect::new(0, 0, width, height)?).with_scale(self.scale)
-    }
-
-    /// The window covering the output of `params` (its rectangle times its
-    /// scale), in panel pixels, as `(x0, y0, x1, y1)` with exclusive ends;
-    /// `None` when the output is empty.
-    pub fn output_window(
-        &self,
-        params: &RenderParams,
-    ) -> Result<Option<(u16, u16, u16, u16)>, OutOfBounds> {
-        if params.rect().is_empty() {
-            return Ok(None);
-        }
-        let (x0, y0, _, _) = params.rect().corners();
-        let scale = u32::from(params.scale());
-        let x0 = u32::from(x0) * scale;
-        let y0 = u32::from(y0) * scale;
-        let x1 = x0 + params.output_width();
-        let y1 = y0 + params.output_height();
-        let fit = |v: u32| u16::try_from(v).map_err(|_| OutOfBounds);
-        let window = (fit(x0)?, fit(y0)?, fit(x1)?, fit(y1)?);
-        self.check_window(window)?;
-        Ok(Some(window))
-    }
-
-    /// Checks that the window `(x0, y0, x1, y1)` (exclusive ends) is
-    /// non-empty and inside the visible area.
-    pub fn check_window(&self, (x0, y0, x1, y1): (u16, u16, u16, u16)) -> Result<(), OutOfBounds> {
-        if x0 < x1 && y0 < y1 && x1 <= self.width && y1 <= self.height {
-            Ok(())
-        } else {
-            Err(OutOfBounds)
-        }
-    }
-
-    /// The CASET and RASET parameters for the window `(x0, y0, x1, y1)`
-    /// (exclusive ends, already checked): inclusive start and end plus the
-    /// offsets, big-endian.
-    pub fn window_params(&self, (x0, y0, x1, y1): (u16, u16, u16, u16)) -> ([u8; 4], [u8; 4]) {
-        let pair = |start: u16, end: u16, offset: u16| {
-            let [a, b] = start.wrapping_add(offset).to_be_bytes();
-            let [c, d] = end.wrapping_sub(1).wrapping_add(offset).to_be_bytes();
-            [a, b, c, d]
-        };
-        (
-            pair(x0, x1, self.column_offset),
-            pair(y0, y1, self.row_offset),
-        )
     }
 }

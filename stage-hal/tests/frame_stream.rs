@@ -175,7 +175,7 @@ fn a_window_outside_the_panel_is_refused_before_anything_is_sent() {
     let params = RenderParams::new(Rect::new(0, 0, 129, 1).unwrap());
     assert!(matches!(
         display.render(&[], &params, &mut [0u8; 8]),
-        Err(Error::OutOfBounds)
+        Err(Error::OutOfBounds(_))
     ));
     // At scale 2, logical 64..65 is panel 128..130: outside too.
     let params = RenderParams::new(Rect::new(64, 0, 65, 1).unwrap())
@@ -183,11 +183,11 @@ fn a_window_outside_the_panel_is_refused_before_anything_is_sent() {
         .unwrap();
     assert!(matches!(
         display.render(&[], &params, &mut [0u8; 8]),
-        Err(Error::OutOfBounds)
+        Err(Error::OutOfBounds(_))
     ));
     assert!(matches!(
         display.set_window(Rect::new(0, 100, 10, 130).unwrap()),
-        Err(Error::OutOfBounds)
+        Err(Error::OutOfBounds(_))
     ));
     assert_eq!(recorder.events(), []);
 }
@@ -198,7 +198,7 @@ fn a_buffer_without_room_for_a_pixel_is_refused_before_anything_is_sent() {
     let params = RenderParams::new(Rect::new(0, 0, 4, 4).unwrap());
     assert!(matches!(
         display.render(&[], &params, &mut [0u8; 1]),
-        Err(Error::BufferTooSmall)
+        Err(Error::BufferTooSmall(_))
     ));
     assert_eq!(recorder.events(), []);
 }
@@ -366,7 +366,7 @@ mod asynchronous {
         ));
         assert!(matches!(
             block_on(display.render_async(&[], &params, &mut a, &mut [0u8; 1])),
-            Err(Error::BufferTooSmall)
+            Err(Error::BufferTooSmall(_))
         ));
     }
 

@@ -1,7 +1,7 @@
 //! The `Layer` and `Text` classes.
 
 use crate::args::{int_in, layer_error, wrap16};
-use crate::scene::{LayerState, MAX_LAYER_SIZE, MAX_TEXT_SIZE};
+use crate::scene::{Kind, LayerState, MAX_LAYER_SIZE, MAX_TEXT_SIZE};
 use mpy_abi::{class, exc, function, template, Instance, Obj, Py, PyResult};
 
 /// The payload of `Layer` and `Text` instances (one type for both classes, so the
@@ -30,29 +30,32 @@ pub fn downcast(obj: Obj) -> Option<Instance<State>> {
 /// `Layer(width, height, graphic, palette[, map])`: a sprite (no map, or `None`) or a
 /// grid.
 pub fn layer_new(py: &mut Py, args: &[Obj]) -> PyResult<State> {
-    new(py, args, false)
+    new(py, args, Kind::Sprite)
 }
 
 /// `Text(width, height, font, palette, chars)`.
 pub fn text_new(py: &mut Py, args: &[Obj]) -> PyResult<State> {
-    new(py, args, true)
+    new(py, args, Kind::Text)
 }
 
-/// Checks the arguments and the buffers as a render would.
+/// Checks the arguments and the buffers as a render would. `kind` is `Text` or
+/// `Sprite`; a `Layer` given a map (not `None`) is a `Grid`.
 #[inline(never)]
-fn new(py: &mut Py, args: &[Obj], is_text: bool) -> PyResult<State> {
-    let max = if is_text {
-        MAX_TEXT_SIZE
-    } else {
-        MAX_LAYER_SIZE
+fn new(py: &mut Py, args: &[Obj], kind: Kind) -> PyResult<State> {
+    let max = match kind {
+        Kind::Text => MAX_TEXT_SIZE,
+        Kind::Sprite | Kind::Grid => MAX_LAYER_SIZE,
     };
     let mut size = [0; 2];
     for (s, &arg) in size.iter_mut().zip(args) {
         *s = int_in(py, arg, 0, max, template!("width and height"))? as u16;
     }
     let last = args.get(4).copied().unwrap_or(Obj::none());
-    let has_map = !is_text && !last.is_none();
-    let state = LayerState::new([args[2], args[3], last], is_text, has_map, size[0], size[1]);
+    let kind = match kind {
+        Kind::Sprite if !last.is_none() => Kind::Grid,
+        kind => kind,
+    };
+    let state = LayerState::new([args[2], args[3], last], kind, size[0], size[1]);
     let checked = state.view(&mut |o| o.buffer(py)).map(|_| ());
     match checked {
         Ok(()) => Ok(state),

@@ -102,22 +102,18 @@
 //!
 //! A layer that covers none of the rows of the band around the next chunk is skipped
 //! for that chunk without looking at its buffers (which leaves the stream unchanged, and
-//! saves most of the work when a scene's sprites are spread over the screen). A band
-//! starts at a multiple of 4 rows and is 8 rows long, which holds any chunk of up to 4
-//! output rows; a bigger buffer's band runs to the bottom.
+//! saves most of the work when a scene's sprites are spread over the screen): the band
+//! and the rule are stage-core's ([`stage_core::RenderState::next_band`],
+//! [`stage_core::reaches`]).
 //!
 //! What the renderer derived from the scene (the row being sent, which may be repeated
-//! by the scale or split between chunks, and colour tables) is kept from one chunk to
-//! the next as long as the scene is the same: the same layers, in the same order, with
-//! the same position, size, frame and rotation, viewing buffers at the same addresses
-//! (a fingerprint of all that is compared before each chunk; lengths are checked but
-//! don't count, as a buffer of the right size views the same bytes whatever its
-//! length). Anything else (the list changed, a layer moved or turned, a buffer replaced
-//! or moved by a resize, a new band) and the next chunk is made afresh, so it shows the
-//! change. Contents changed in place by `write()` (`palette[2] = 0x1F`) need not show
-//! before the next render: chunks made afterwards may show the old or the new colours
-//! (pixels already composed are sent as they were). Whatever `write()` does, only the
-//! pixels of the stream can be affected: nothing is read out of bounds.
+//! by the scale or split between chunks) is kept from one chunk to the next when
+//! `write()` is a native function (`machine.SPI.write`, any function written in C or in
+//! a native module): it runs no Python code, so the scene can't change. When `write()`
+//! is Python code, which may change anything (move a layer, change a palette's bytes in
+//! place, replace a buffer), every chunk is made afresh from the scene as it is then:
+//! every change shows from the next chunk on. Whatever `write()` does, only the pixels
+//! of the stream can be affected: nothing is read out of bounds.
 //!
 //! # Memory
 //!
@@ -126,7 +122,7 @@
 //! about 1 KB (measured on the 32-bit targets with stage-core's `small` feature; the
 //! default renderer, used on x64, needs several KB). Each render allocates on the GC
 //! heap the renderer's state (about 0.75 KB with `small`, 2.9 KB without) and, per layer
-//! reaching a band, 64 bytes (120 on x64) for its view and fingerprint, and frees them
+//! reaching a band, the size of its view, and frees them
 //! when it returns, raise or not. A chunk that doesn't fill a `bytearray` buffer
 //! (usually only the last one) is handed to `write()` as a copy.
 //!

@@ -2,9 +2,9 @@
 
 use crate::args::{int_in, layer_error, wrap16};
 use crate::layers::downcast;
-use crate::scene::{band, Failure, Fingerprint, KEY_WORDS};
+use crate::scene::Failure;
 use mpy_abi::{exc, function, qstr, template, Exception, GcBox, GcScratch, Obj, Py, PyResult};
-use stage_core::{ChunkRenderer, Layer, Rect, RenderParams, WireColor};
+use stage_core::{reaches, Layer, Rect, RenderParams, RenderState, Scene, WireColor};
 
 /// What one pass over the scene found, before anything is handed to Python.
 enum Step {
@@ -20,13 +20,15 @@ enum Step {
     Failed(Failure<Exception>),
 }
 
-/// What is kept from chunk to chunk besides the renderer: room for the scene's views,
-/// and what they depended on.
+/// What is kept from chunk to chunk besides the renderer.
 struct Memo {
-    /// The fingerprint words, then the views.
+    /// Room for the views of the scene's layers.
     scratch: GcScratch,
-    /// How many words the last fingerprint had.
-    keys_len: usize,
+    /// Whether `write()` is Python code, which may change anything (the layers, their
+    /// positions, the bytes they view) before the next chunk: then every chunk is made
+    /// afresh. A native `write()` (`machine.SPI.write`) runs no Python code, so what
+    /// the renderer derived from one chunk's scene holds for the next.
+    write_is_python: bool,
 }
 
 fn render(py: &mut Py, args: &[Obj]) -> PyResult {
@@ -70,10 +72,10 @@ fn render(py: &mut Py, args: &[Obj]) -> PyResult {
     };
     let params = params.with_viewport(vx, vy).with_background(background);
 
-    let mut renderer = GcBox::new(py, || ChunkRenderer::new(&params))?;
+    let mut renderer = GcBox::new(py, || RenderState::new(&params))?;
     let mut memo = Memo {
         scratch: GcScratch::new(),
-        keys_len: 0,
+        write_is_python: !write.is_native(),
     };
     loop {
         // Everything is looked up again for each chunk: the previous `write()` may have
@@ -82,8 +84,7 @@ fn render(py: &mut Py, args: &[Obj]) -> PyResult {
             Step::Chunk { len, whole } => (len, whole),
             Step::Done => break,
             Step::Grow(n) => {
-                memo.scratch
-                    .reserve::<Layer<'static>>(py, n, n * KEY_WORDS)?;
+                memo.scratch.reserve::<Layer<'static>>(py, n, 0)?;
                 continue;
             }
             Step::NotALayer(i) => {
@@ -112,13 +113,14 @@ function!(
 );
 
 /// Looks up the output buffer, the layers and the buffers of those that reach the band
-/// of rows around the next chunk, and renders that chunk into the buffer: with the
-/// renderer's caches if the scene is the one of the previous chunk, else without.
-/// Not inlined: its locals live only while a chunk is made, not during `write()`.
+/// of rows of the next chunk, and renders that chunk into the buffer: with what the
+/// renderer derived from the previous chunk's scene if that is the same scene, else
+/// afresh. Not inlined: its locals live only while a chunk is made, not during
+/// `write()`.
 #[inline(never)]
 fn chunk(
     py: &mut Py,
-    renderer: &mut ChunkRenderer,
+    renderer: &mut RenderState,
     memo: &mut Memo,
     layers: Obj,
     buffer: Obj,
@@ -129,30 +131,20 @@ fn chunk(
     };
     let items = view.items(layers).unwrap_or_default();
     let params = *renderer.params();
-    // No rows when the rectangle is done or the buffer too small: no layer is looked up.
-    let pixels = out.len() / 2;
-    let band = (pixels != 0 && !renderer.is_done())
-        .then(|| band(renderer.row(), pixels, params.output_width()));
-    let (words, mut views) = memo.scratch.split();
-    let mut keys = Fingerprint::new(words);
+    // No band when the rectangle is done or the buffer too small: no layer is looked up.
+    let band = renderer.next_band(out.len());
+    let (_, mut views) = memo.scratch.split();
     for (i, &item) in items.iter().enumerate() {
         let Some(layer) = downcast(item) else {
             return Step::NotALayer(i);
         };
         let state = layer.get();
-        if !band.is_some_and(|(first, last)| state.meets(&params, first, last)) {
+        if !band.is_some_and(|band| reaches(&state.footprint(), &params, band)) {
             continue;
-        }
-        for word in state.key() {
-            keys.push(word);
         }
         // A layer buffer overlapping the output buffer is refused (ValueError): the
         // chunk is written there while the layers are read.
-        let found = state.view(&mut |o| {
-            let bytes = view.buffer(o)?;
-            keys.push(bytes.as_ptr() as usize);
-            Ok(bytes)
-        });
+        let found = state.view(&mut |o| view.buffer(o));
         match found {
             Ok(layer) => views.push(layer),
             Err(f) => return Step::Failed(f),
@@ -162,11 +154,13 @@ fn chunk(
         Ok(scene) => scene,
         Err(needed) => return Step::Grow(needed),
     };
-    if keys.finish(&mut memo.keys_len) {
-        renderer.invalidate_cache();
-    }
+    let since = if memo.write_is_python {
+        Scene::Changed
+    } else {
+        Scene::Unchanged
+    };
     let out_len = out.len();
-    match renderer.next_chunk(scene, out) {
+    match renderer.next_chunk(scene, since, out) {
         Ok(Some(c)) => Step::Chunk {
             len: c.len(),
             whole: c.len() == out_len,

@@ -8,7 +8,9 @@ A conformance case maps to `_stage` calls exactly as tests/conformance/README.md
     mp: render(x0, y0, x1, y1, layers, bytearray(buffer_len), out, scale)
     cp: render(x0, y0, x1, y1, layers, bytearray(buffer_len), out, scale, vx, vy, 0)
 
-`out` is a Python-side object whose `write(chunk)` records every chunk.
+`out` is a Python-side object whose `write(chunk)` records every chunk: a native function
+(as `machine.SPI.write` is on a board) for the conformance cases, and Python code in the
+cases that check what a Python `write()` may do.
 """
 
 import array
@@ -33,6 +35,12 @@ class Recorder(HostObject):
     @property
     def stream(self):
         return b"".join(self.chunks)
+
+
+class SpiRecorder(Recorder):
+    """A `Recorder` whose `write` is a native function, as `machine.SPI.write` is."""
+    mp_type_name = "SpiRecorder"
+    native_methods = ("write",)
 
 
 class FailingWriter(Recorder):
@@ -225,7 +233,7 @@ def stage_checks(ctx, arch, path):
         def run_case(case=case, kind=i % 3):
             emu, mod = need()
             scene = Scene(emu, mod, case, case.get("_assets", ctx.assets), kind)
-            rec = Recorder()
+            rec = SpiRecorder()
             r = mod.render(*render_args(case, scene.layers, bytearray(case["render"]["buffer_len"]), rec))
             expect(r is None, f"render returned {r!r}, not None")
             check_stream(case, rec)

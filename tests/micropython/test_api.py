@@ -580,13 +580,14 @@ def write_changes_the_layers_and_their_buffers():
         def write(self, b):
             self.out.write(b)
             if len(self.out.chunks) == 3:
-                pal[:] = new_pal  # in place: shows at the next render at the latest
+                pal[:] = new_pal  # in place, by Python code: shows from the next chunk
 
     m = Mutate()
     render(0, 0, 40, 40, layers, bytearray(100), m)
     k = 300
     eq(len(m.out.stream), len(before), "stream length with the palette changed in place")
     eq(m.out.stream[:k], before[:k], "chunks before the palette changed")
+    eq(m.out.stream[k:], after[k:], "chunks after the palette changed in place")
     eq(stream(layers, 0, 0, 40, 40), after, "the next render, with the new palette")
     pal[:] = P
 

@@ -1,1 +1,8 @@
-//! Shared helpers for the integration tests.
+//! Helpers shared by the project's tests, examples and benchmarks.
+//!
+//! * [`conformance`]: loads conformance files (format `stage-conformance-1`)
+//!   and checks their cases against stage-core; used by stage-core's
+//!   conformance runner (`cargo run -p stage-core --example conformance`),
+//!   its tests and its benchmarks.
+
+pub mod conformance;

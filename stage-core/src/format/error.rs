@@ -2,6 +2,8 @@ use core::fmt;
 
 /// Why a buffer or a size was refused.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "defmt", derive(defmt::Format))]
+#[non_exhaustive]
 pub enum FormatError {
     /// A bank must be exactly [`BANK_LEN`](super::BANK_LEN) (2048) bytes.
     BankLength {

@@ -49,8 +49,17 @@ impl<'a> Palette<'a> {
     }
 
     /// Views sixteen entries that are all painted, the transparency key
-    /// included: for the back-most layer, which has nothing behind it.
-    pub(crate) const fn opaque(entries: &'a [[u8; 2]; 16]) -> Self {
+    /// included: what a layer with nothing behind it shows (the renderer
+    /// paints the back-most layer of a row this way, with the background
+    /// in its transparent entries).
+    ///
+    /// ```
+    /// use stage_core::Palette;
+    /// let entries = [[0xF8, 0x1F]; 16];
+    /// assert_eq!(Palette::from_entries(&entries).transparent_mask(), 0xFFFF);
+    /// assert_eq!(Palette::opaque(&entries).transparent_mask(), 0);
+    /// ```
+    pub const fn opaque(entries: &'a [[u8; 2]; 16]) -> Self {
         Palette {
             entries,
             transparent: 0,

@@ -373,6 +373,14 @@ impl Obj {
 }
 
 impl Method {
+    /// Whether the method is a function of native code (firmware or a native module:
+    /// `machine.SPI.write`, say) rather than Python code, so calling it runs no Python
+    /// code of the program's (short of a native function that calls back into Python).
+    pub fn is_native(self) -> bool {
+        let ty = Obj(self.fun).type_of().raw();
+        table().builtin_function_types().contains(&ty)
+    }
+
     /// Calls the method with up to [`MAX_METHOD_ARGS`] positional arguments.
     pub fn call(self, _py: &mut Py, args: &[Obj]) -> PyResult<Obj> {
         if args.len() > MAX_METHOD_ARGS {

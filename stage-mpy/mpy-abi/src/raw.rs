@@ -577,6 +577,18 @@ extern "C" {
     pub static mp_stream_write_obj: Opaque;
 }
 
+impl FunTable {
+    /// The types of native functions, entries 77 to 81 (`mp_type_fun_builtin_0` to
+    /// `_3` and `_var`): what `type()` of a function written in C (or in a native
+    /// module) is.
+    pub fn builtin_function_types(&self) -> &[*const ObjType; 5] {
+        // SAFETY: the five fields are consecutive pointer-sized fields of this
+        // `#[repr(C)]` struct (their offsets are checked below), so they form an
+        // array of five pointers borrowed from `self`.
+        unsafe { &*core::ptr::addr_of!(self.type_fun_builtin_0).cast::<[*const ObjType; 5]>() }
+    }
+}
+
 /// The runtime's function table.
 ///
 /// Only meaningful inside a loaded native module: the loader fills in the address. On

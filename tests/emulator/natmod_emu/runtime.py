@@ -47,8 +47,14 @@ class HostObject:
     receive Python values (ints, str, bytes, None, tuples, lists; buffers such as
     bytearray, array and memoryview arrive as `Obj` handles with `.bytes()`), and may
     `raise MpException("OSError", ...)` to raise into module code.
+
+    Methods named in `native_methods` are function objects of the runtime's native
+    function types (`type(f)` is `mp_type_fun_builtin_N`), as the methods of a C type
+    such as `machine.SPI` are; the others are of a separate "host function" type, as
+    Python functions are to module code: neither kind is native code of the runtime's.
     """
     mp_type_name = None
+    native_methods = ()
 
 
 # entries of mp_fun_table: (index, name, argument kinds, result kind)
@@ -1426,6 +1432,25 @@ class Runtime:
         self.host_callables[a] = (fn, name)
         return a
 
+    def native_host_callable(self, fn, name):
+        """A function object of a native function type (`mp_type_fun_builtin_N`, N the
+        number of arguments `fn` takes, self included) whose code is Python `fn`."""
+        n = len(inspect.signature(fn).parameters)
+        if n > 3:
+            raise EmulatorError(f"{name}: native host methods take at most 3 arguments")
+
+        def impl(*words):
+            try:
+                r = fn(*[self.to_host(w) for w in words])
+            except MpException as e:
+                raise MpRaise(self.exception_from_host(e)) from None
+            return self.from_host(r)
+
+        code = self.add_host_fn(name, impl, "w" * n, "w")
+        a = self.new_obj(self.type_fun[n], 8, f"native host function {name}")
+        self.mem.set_words(a + 4, [code])
+        return a
+
     def _host_attr(self, pyobj, name, addr):
         if name.startswith("_") or not hasattr(pyobj, name):
             return 0, 0
@@ -1434,7 +1459,11 @@ class Runtime:
             key = (type(pyobj), name)
             cache = self.__dict__.setdefault("_host_method_objs", {})
             if key not in cache:
-                cache[key] = self.host_callable(cls_attr, f"{type(pyobj).__name__}.{name}")
+                label = f"{type(pyobj).__name__}.{name}"
+                if name in type(pyobj).native_methods:
+                    cache[key] = self.native_host_callable(cls_attr, label)
+                else:
+                    cache[key] = self.host_callable(cls_attr, label)
             return cache[key], addr
         return self.from_host(getattr(pyobj, name)), 0
 

@@ -1,7 +1,5 @@
-//! Loads conformance files (format `stage-conformance-1`) and checks cases
-//! against stage-core. Shared by the conformance example, the tests and the
-//! benchmarks through `#[path]` includes.
-#![allow(dead_code)]
+//! Loads conformance files (format `stage-conformance-1`, described in
+//! `tests/conformance/README.md`) and checks cases against stage-core.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -351,8 +349,8 @@ pub fn render_stream(
     };
     match result {
         Ok(()) => {}
-        Err(RenderError::BufferTooSmall) => return Err("buffer too small".into()),
-        Err(RenderError::Sink(())) => unreachable!("the sink never fails"),
+        Err(RenderError::BufferTooSmall(e)) => return Err(e.to_string()),
+        Err(_) => unreachable!("the sink never fails"),
     }
     let mut sha256 = String::with_capacity(64);
     for byte in hasher.finalize() {
