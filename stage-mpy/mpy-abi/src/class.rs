@@ -2,7 +2,7 @@
 //! instances (a header followed by a `Copy` payload, allocated on the GC heap).
 
 use crate::exc;
-use crate::nlr::protected_call;
+use crate::nlr::{call3, call3_variadic};
 use crate::obj::{Obj, Type};
 use crate::py::Py;
 use crate::qstr::Qstr;
@@ -356,9 +356,11 @@ unsafe fn make_new_body<T: Copy + 'static>(
     // SAFETY: `arg_check_num_sig(n_args, n_kw, sig)` raises TypeError on a mismatch,
     // with the runtime's own message.
     unsafe {
-        protected_call(
-            table().arg_check_num_sig as usize,
-            [n_args, n_kw, class.make_new_sig.get() as usize, 0],
+        call3(
+            table().arg_check_num_sig,
+            n_args,
+            n_kw,
+            class.make_new_sig.get(),
         )
     }?;
     // SAFETY: forwarded from the caller.
@@ -444,13 +446,7 @@ impl Printer {
     pub fn write_int(&mut self, _py: &mut Py, v: isize) -> PyResult<()> {
         // SAFETY: `mp_printf(print, "%ld", v)` on the printer the runtime passed for this
         // call; it writes to a stream, which may raise.
-        unsafe {
-            protected_call(
-                table().printf_ as usize,
-                [self.raw as usize, c"%ld".as_ptr() as usize, v as usize, 0],
-            )
-        }
-        .map(|_| ())
+        unsafe { call3_variadic(table().printf_, self.raw, c"%ld".as_ptr(), v) }.map(|_| ())
     }
 
     fn write_utf8(&mut self, s: &[u8]) -> PyResult<()> {
@@ -458,12 +454,8 @@ impl Printer {
         // writes `len` bytes of UTF-8 (to a stream, which may raise).
         unsafe {
             let p = &*self.raw;
-            protected_call(
-                p.print_strn as usize,
-                [p.data as usize, s.as_ptr() as usize, s.len(), 0],
-            )
+            call3(p.print_strn, p.data, s.as_ptr().cast(), s.len())
         }
-        .map(|_| ())
     }
 }
 

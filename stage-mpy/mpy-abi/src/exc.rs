@@ -274,7 +274,7 @@ pub(crate) fn builtin_type(index: usize) -> *const ObjType {
     // valid object found.
     unsafe {
         let old = (t.swap_globals)((*MPY_ABI_MODULE_GLOBALS.0.get()).cast());
-        let found = crate::nlr::protected_obj(t.load_global as usize, [q as usize, 0, 0, 0]);
+        let found = crate::nlr::call1(t.load_global, usize::from(q));
         (t.swap_globals)(old);
         match found {
             Ok(o) if (t.obj_get_type)(o) == t.type_type => o as *const ObjType,

@@ -14,7 +14,10 @@ pub const ARGS_MAX: usize = 0xffff;
 /// MicroPython's argument signature word (`MP_OBJ_FUN_MAKE_SIG`): `min << 17 | max << 1 |
 /// takes_kw`. Panics (at compile time in constants) unless `min <= max <= ARGS_MAX`.
 pub const fn signature(min: usize, max: usize, takes_kw: bool) -> u32 {
-    assert!(min <= max && max <= ARGS_MAX);
+    assert!(
+        min <= max && max <= ARGS_MAX,
+        "argument counts must be min <= max <= ARGS_MAX"
+    );
     ((min as u32) << 17) | ((max as u32) << 1) | takes_kw as u32
 }
 
@@ -220,7 +223,7 @@ mod tests {
     }
 
     #[test]
-    #[should_panic]
+    #[should_panic(expected = "argument counts must be min <= max <= ARGS_MAX")]
     fn signature_rejects_inverted_range() {
         let _ = signature(3, 2, false);
     }

@@ -120,6 +120,45 @@
 //! (Python code calling back into the module during a call) is covered by the same rule:
 //! the outer function's token is mutably borrowed by the call in progress.
 //!
+//! The borrow checker refuses a buffer held across a call back into Python:
+//!
+//! ```compile_fail,E0502
+//! use mpy_abi::{Obj, Py, PyResult};
+//! fn first_byte(py: &mut Py, data: Obj, callback: Obj) -> PyResult<u8> {
+//!     let bytes = data.buffer(py)?;
+//!     callback.call(py, &[])?; // Python code: it may resize or free `data`'s buffer...
+//!     Ok(bytes[0]) // ...so the slice can't be used after the call
+//! }
+//! ```
+//!
+//! while looking the buffer up again after the call is accepted:
+//!
+//! ```
+//! use mpy_abi::{Obj, Py, PyResult};
+//! fn first_byte(py: &mut Py, data: Obj, callback: Obj) -> PyResult<u8> {
+//!     callback.call(py, &[])?;
+//!     Ok(data.buffer(py)?.first().copied().unwrap_or(0))
+//! }
+//! ```
+//!
+//! A class payload must be `Copy`, since the collector frees instances without running
+//! destructors; one that needs dropping doesn't compile:
+//!
+//! ```compile_fail,E0277
+//! struct Named {
+//!     name: String, // owns heap memory: would leak, or dangle, without its destructor
+//! }
+//! mpy_abi::class!(static NAMED: Named);
+//! ```
+//!
+//! ```
+//! #[derive(Clone, Copy)]
+//! struct Counter {
+//!     value: isize,
+//! }
+//! mpy_abi::class!(static COUNTER: Counter);
+//! ```
+//!
 //! Objects are kept alive by the garbage collector's conservative scan of the C stack,
 //! registers, statics and heap blocks, so an [`Obj`] in a local, a static or an instance
 //! payload keeps its object alive. Objects a class instance needs later (for example
@@ -216,8 +255,6 @@
 //! import.
 
 #![cfg_attr(not(test), no_std)]
-#![deny(missing_docs, unsafe_op_in_unsafe_fn)]
-#![warn(clippy::undocumented_unsafe_blocks)]
 
 pub mod raw;
 
@@ -244,7 +281,7 @@ pub use heap::{Filler, GcBox, GcScratch};
 pub use module::Module;
 pub use obj::{Method, Obj, Type, View, MAX_METHOD_ARGS};
 pub use py::Py;
-pub use qstr::{Qstr, STATIC_QSTRS, STATIC_QSTR_COUNT};
+pub use qstr::{Qstr, STATIC_QSTR_COUNT};
 #[doc(hidden)]
 pub use text::{__template, __template_len};
 pub use text::{Template, MESSAGE_CAPACITY, TEMPLATE_ARGS};

@@ -202,14 +202,14 @@ unsafe fn mpy_abi_protected_call(_p: *mut Protected) -> usize {
     unreachable!("runtime calls only work inside a loaded native module")
 }
 
-/// Calls the runtime function `func` with up to four word arguments (unused ones are
-/// ignored by the callee) and returns its result, or the exception it raised.
+/// Calls the runtime function at address `func` with four word arguments (the callee
+/// ignores those it doesn't take) and returns its result register, or the exception it
+/// raised. Only the typed entries below call it.
 ///
 /// # Safety
-/// `func` must be a runtime function taking at most four integer/pointer arguments
-/// compatible with the values given, and those values must satisfy its contract.
+/// As for [`call3`]: `func` takes at most four word arguments compatible with `args`.
 #[inline(never)]
-pub(crate) unsafe fn protected_call(func: usize, args: [usize; 4]) -> Result<usize, Exception> {
+unsafe fn protected_call(func: usize, args: [usize; 4]) -> Result<usize, Exception> {
     let t = table();
     let mut p = Protected {
         nlr_push: t.nlr_push as usize,
@@ -234,12 +234,136 @@ pub(crate) unsafe fn protected_call(func: usize, args: [usize; 4]) -> Result<usi
     }
 }
 
-/// [`protected_call`] for a function returning an object.
+/// A value a runtime function takes or returns in one integer register, under the C
+/// calling convention of every supported architecture: what a protected call passes
+/// through the shim's four argument words and its result word.
+pub(crate) trait Word: Copy {
+    /// The register's contents.
+    fn into_word(self) -> usize;
+    /// The value from the result register.
+    fn from_word(word: usize) -> Self;
+}
+
+macro_rules! word_as_integer {
+    ($($ty:ty),*) => {$(
+        impl Word for $ty {
+            #[inline(always)]
+            fn into_word(self) -> usize {
+                self as usize
+            }
+            #[inline(always)]
+            fn from_word(word: usize) -> Self {
+                word as $ty
+            }
+        }
+    )*};
+}
+
+word_as_integer!(usize, isize, u32, i32);
+
+impl<T> Word for *mut T {
+    #[inline(always)]
+    fn into_word(self) -> usize {
+        self as usize
+    }
+    #[inline(always)]
+    fn from_word(word: usize) -> Self {
+        word as *mut T
+    }
+}
+
+impl<T> Word for *const T {
+    #[inline(always)]
+    fn into_word(self) -> usize {
+        self as usize
+    }
+    #[inline(always)]
+    fn from_word(word: usize) -> Self {
+        word as *const T
+    }
+}
+
+/// A C `bool`: returned in the low byte of the result register (the upper bits are
+/// unspecified).
+impl Word for bool {
+    #[inline(always)]
+    fn into_word(self) -> usize {
+        self as usize
+    }
+    #[inline(always)]
+    fn from_word(word: usize) -> Self {
+        word & 0xff != 0
+    }
+}
+
+/// `void`: no result.
+impl Word for () {
+    #[inline(always)]
+    fn into_word(self) -> usize {
+        0
+    }
+    #[inline(always)]
+    fn from_word(_: usize) -> Self {}
+}
+
+/// Calls `f(a)` under an NLR buffer: its result, or the exception it raised.
 ///
 /// # Safety
-/// As for [`protected_call`], and `func` must return an `mp_obj_t`.
-#[inline]
-pub(crate) unsafe fn protected_obj(func: usize, args: [usize; 4]) -> Result<RawObj, Exception> {
-    // SAFETY: forwarded contract.
-    unsafe { protected_call(func, args) }.map(|r| r as RawObj)
+/// `f` must be a runtime function (or one the runtime handed out, such as a printer's
+/// `print_strn`) whose contract `a` satisfies.
+#[inline(always)]
+pub(crate) unsafe fn call1<A: Word, R: Word>(
+    f: unsafe extern "C" fn(A) -> R,
+    a: A,
+) -> Result<R, Exception> {
+    // SAFETY: forwarded; the function takes one word.
+    unsafe { protected_call(f as usize, [a.into_word(), 0, 0, 0]) }.map(R::from_word)
+}
+
+/// Calls `f(a, b)` under an NLR buffer: its result, or the exception it raised.
+///
+/// # Safety
+/// As for [`call1`].
+#[inline(always)]
+pub(crate) unsafe fn call2<A: Word, B: Word, R: Word>(
+    f: unsafe extern "C" fn(A, B) -> R,
+    a: A,
+    b: B,
+) -> Result<R, Exception> {
+    // SAFETY: forwarded; the function takes two words.
+    unsafe { protected_call(f as usize, [a.into_word(), b.into_word(), 0, 0]) }.map(R::from_word)
+}
+
+/// Calls `f(a, b, c)` under an NLR buffer: its result, or the exception it raised.
+///
+/// # Safety
+/// As for [`call1`].
+#[inline(always)]
+pub(crate) unsafe fn call3<A: Word, B: Word, C: Word, R: Word>(
+    f: unsafe extern "C" fn(A, B, C) -> R,
+    a: A,
+    b: B,
+    c: C,
+) -> Result<R, Exception> {
+    let args = [a.into_word(), b.into_word(), c.into_word(), 0];
+    // SAFETY: forwarded; the function takes three words.
+    unsafe { protected_call(f as usize, args) }.map(R::from_word)
+}
+
+/// Calls the variadic `f(a, b, c)` (such as `mp_printf(print, format, value)`) under an
+/// NLR buffer: its result, or the exception it raised.
+///
+/// # Safety
+/// As for [`call1`], and `c` must be what `b`'s format reads (one word).
+#[inline(always)]
+pub(crate) unsafe fn call3_variadic<A: Word, B: Word, C: Word, R: Word>(
+    f: unsafe extern "C" fn(A, B, ...) -> R,
+    a: A,
+    b: B,
+    c: C,
+) -> Result<R, Exception> {
+    let args = [a.into_word(), b.into_word(), c.into_word(), 0];
+    // SAFETY: forwarded; integer arguments of a variadic function travel in the same
+    // registers as fixed ones on every supported architecture.
+    unsafe { protected_call(f as usize, args) }.map(R::from_word)
 }

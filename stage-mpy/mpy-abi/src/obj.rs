@@ -2,12 +2,12 @@
 
 use crate::exc;
 use crate::exc::Exception;
-use crate::nlr::{protected_call, protected_obj};
+use crate::nlr::{call1, call2, call3};
 use crate::py::Py;
 use crate::qstr::Qstr;
 use crate::raw::{
     binary_op, buffer_flags, native_type, slot, table, unary_op, BufferInfo, List, ObjType, RawObj,
-    Tuple, OBJ_NULL, OBJ_SENTINEL,
+    Tuple, UnaryOpFn, OBJ_NULL, OBJ_SENTINEL,
 };
 use crate::PyResult;
 use core::marker::PhantomData;
@@ -138,12 +138,7 @@ impl Obj {
     pub fn to_int(self, _py: &mut Py) -> PyResult<isize> {
         let t = table();
         // SAFETY: `native_from_obj(o, INT)`, i.e. `mp_obj_get_int_truncated`.
-        let v = unsafe {
-            protected_call(
-                t.native_from_obj as usize,
-                [self.0 as usize, native_type::INT, 0, 0],
-            )
-        }? as isize;
+        let v = unsafe { call2(t.native_from_obj, self.0, native_type::INT) }? as isize;
         // Only objects of type `int` are truncated silently (bools are 0 or 1, and
         // `__int__` results are converted with an overflow check by the runtime).
         if !self.is_type(Type::int()) {
@@ -152,22 +147,12 @@ impl Obj {
         // Exact if the value converts back to the same object (small ints) or to an
         // equal one (big ints that fit); a truncated big int compares unequal.
         // SAFETY: `native_to_obj(v, INT)`.
-        let back = unsafe {
-            protected_obj(
-                t.native_to_obj as usize,
-                [v as usize, native_type::INT, 0, 0],
-            )
-        }?;
+        let back = unsafe { call2(t.native_to_obj, v as usize, native_type::INT) }?;
         if back == self.0 {
             return Ok(v);
         }
         // SAFETY: `binary_op(EQUAL, self, back)`.
-        let eq = unsafe {
-            protected_obj(
-                t.binary_op as usize,
-                [binary_op::EQUAL as usize, self.0 as usize, back as usize, 0],
-            )
-        }?;
+        let eq = unsafe { call3(t.binary_op, binary_op::EQUAL, self.0, back) }?;
         if eq == t.const_true {
             Ok(v)
         } else {
@@ -183,20 +168,13 @@ impl Obj {
     pub fn to_int_wrapping(self, _py: &mut Py) -> PyResult<isize> {
         let t = table();
         // SAFETY: `native_from_obj(o, INT)`.
-        unsafe {
-            protected_call(
-                t.native_from_obj as usize,
-                [self.0 as usize, native_type::INT, 0, 0],
-            )
-        }
-        .map(|v| v as isize)
+        unsafe { call2(t.native_from_obj, self.0, native_type::INT) }.map(|v| v as isize)
     }
 
     /// `bool(self)` (may call `__bool__` / `__len__`).
     pub fn is_true(self, _py: &mut Py) -> PyResult<bool> {
-        // SAFETY: `obj_is_true(o)` returns a C `bool` in the low byte.
-        unsafe { protected_call(table().obj_is_true as usize, [self.0 as usize, 0, 0, 0]) }
-            .map(|r| r & 0xff != 0)
+        // SAFETY: `obj_is_true(o)`.
+        unsafe { call1(table().obj_is_true, self.0) }
     }
 
     /// The bytes of a buffer-protocol object (`bytes`, `bytearray`, `array`,
@@ -204,7 +182,9 @@ impl Obj {
     ///
     /// The slice borrows the runtime token, so no runtime call (which could resize or
     /// free the buffer) can happen while it is in use: look the buffer up again after.
-    pub fn buffer(self, _py: &Py) -> PyResult<&[u8]> {
+    // The lifetime is spelled out: the slice lives as long as the token borrow.
+    #[allow(clippy::needless_lifetimes)]
+    pub fn buffer<'py>(self, _py: &'py Py) -> PyResult<&'py [u8]> {
         match get_buffer(self, buffer_flags::READ) {
             Some((p, n)) => Ok(empty_or(p, n)),
             None => Err(exc!(TypeError, "object with buffer protocol required")),
@@ -217,7 +197,7 @@ impl Obj {
     /// Borrows the runtime token exclusively: no runtime call, and no second writable
     /// buffer, while the slice is in use. Reads through the view refuse buffers that
     /// overlap this one, so the `&mut [u8]` never aliases.
-    pub fn buffer_mut(self, _py: &mut Py) -> PyResult<(&mut [u8], View<'_>)> {
+    pub fn buffer_mut<'py>(self, _py: &'py mut Py) -> PyResult<(&'py mut [u8], View<'py>)> {
         match get_buffer(self, buffer_flags::WRITE) {
             Some((p, n)) => {
                 let view = View {
@@ -242,7 +222,9 @@ impl Obj {
     ///
     /// Like [`Obj::buffer`], the slice borrows the runtime token: a list can't change
     /// while it is in use. Copy the handles out before calling the runtime.
-    pub fn items(self, _py: &Py) -> Option<&[Obj]> {
+    // The lifetime is spelled out: the slice lives as long as the token borrow.
+    #[allow(clippy::needless_lifetimes)]
+    pub fn items<'py>(self, _py: &'py Py) -> Option<&'py [Obj]> {
         get_items(self).map(|(p, n)| empty_or(p, n))
     }
 
@@ -259,10 +241,13 @@ impl Obj {
         let Some(op) = ty.slot(slot::UNARY_OP) else {
             return Err(exc!(TypeError, "object has no len()"));
         };
-        // SAFETY: a type's `unary_op` slot is an `mp_unary_op_fun_t(op, self)`, which
-        // returns NULL for unsupported operations.
-        let n =
-            unsafe { protected_obj(op as usize, [unary_op::LEN as usize, self.0 as usize, 0, 0]) }?;
+        // SAFETY: a type's `unary_op` slot is an `mp_unary_op_fun_t(op, self)` (the
+        // signature of the runtime's own `unary_op`), which returns NULL for unsupported
+        // operations.
+        let n = unsafe {
+            let op = core::mem::transmute::<*const core::ffi::c_void, UnaryOpFn>(op);
+            call2(op, unary_op::LEN, self.0)
+        }?;
         if n.is_null() {
             return Err(exc!(TypeError, "object has no len()"));
         }
@@ -278,9 +263,11 @@ impl Obj {
         // SAFETY: `call_function_n_kw(fun, n_args | 0 << 8, args)`; `args` holds
         // `args.len()` valid objects (Obj is a transparent mp_obj_t).
         unsafe {
-            protected_obj(
-                table().call_function_n_kw as usize,
-                [self.0 as usize, args.len(), args.as_ptr() as usize, 0],
+            call3(
+                table().call_function_n_kw,
+                self.0,
+                args.len(),
+                args.as_ptr().cast(),
             )
         }
         .map(Obj)
@@ -290,12 +277,7 @@ impl Obj {
     pub fn call_method(self, py: &mut Py, name: Qstr, args: &[Obj]) -> PyResult<Obj> {
         let mut dest = [OBJ_NULL; 2];
         // SAFETY: `load_method(o, qstr, dest[2])` fills `dest` or raises.
-        unsafe {
-            protected_call(
-                table().load_method as usize,
-                [self.0 as usize, name.raw(), dest.as_mut_ptr() as usize, 0],
-            )
-        }?;
+        unsafe { call3(table().load_method, self.0, name.raw(), dest.as_mut_ptr()) }?;
         Method {
             fun: dest[0],
             this: dest[1],
@@ -308,9 +290,11 @@ impl Obj {
         let mut dest = [OBJ_NULL; 2];
         // SAFETY: `load_method_maybe(o, qstr, dest[2])`; may run `__getattr__`.
         unsafe {
-            protected_call(
-                table().load_method_maybe as usize,
-                [self.0 as usize, name.raw(), dest.as_mut_ptr() as usize, 0],
+            call3(
+                table().load_method_maybe,
+                self.0,
+                name.raw(),
+                dest.as_mut_ptr(),
             )
         }?;
         Ok(if dest[0].is_null() {
@@ -326,49 +310,25 @@ impl Obj {
     /// `self.name`.
     pub fn attr(self, _py: &mut Py, name: Qstr) -> PyResult<Obj> {
         // SAFETY: `load_attr(o, qstr)`.
-        unsafe {
-            protected_obj(
-                table().load_attr as usize,
-                [self.0 as usize, name.raw(), 0, 0],
-            )
-        }
-        .map(Obj)
+        unsafe { call2(table().load_attr, self.0, name.raw()) }.map(Obj)
     }
 
     /// `self.name = value`.
     pub fn set_attr(self, _py: &mut Py, name: Qstr, value: Obj) -> PyResult<()> {
         // SAFETY: `store_attr(o, qstr, value)`.
-        unsafe {
-            protected_call(
-                table().store_attr as usize,
-                [self.0 as usize, name.raw(), value.0 as usize, 0],
-            )
-        }
-        .map(|_| ())
+        unsafe { call3(table().store_attr, self.0, name.raw(), value.0) }
     }
 
     /// `self[key]`.
     pub fn get_item(self, _py: &mut Py, key: Obj) -> PyResult<Obj> {
         // SAFETY: `obj_subscr(o, key, SENTINEL)` loads.
-        unsafe {
-            protected_obj(
-                table().obj_subscr as usize,
-                [self.0 as usize, key.0 as usize, OBJ_SENTINEL as usize, 0],
-            )
-        }
-        .map(Obj)
+        unsafe { call3(table().obj_subscr, self.0, key.0, OBJ_SENTINEL) }.map(Obj)
     }
 
     /// `self[key] = value`.
     pub fn set_item(self, _py: &mut Py, key: Obj, value: Obj) -> PyResult<()> {
         // SAFETY: `obj_subscr(o, key, value)` stores.
-        unsafe {
-            protected_call(
-                table().obj_subscr as usize,
-                [self.0 as usize, key.0 as usize, value.0 as usize, 0],
-            )
-        }
-        .map(|_| ())
+        unsafe { call3(table().obj_subscr, self.0, key.0, value.0) }.map(|_| ())
     }
 }
 
@@ -395,13 +355,7 @@ impl Method {
         }
         // SAFETY: `call_method_n_kw(n_args, 0, [fun, self or NULL, args...])`; the
         // runtime reads the `2 + n_args` entries written above.
-        unsafe {
-            protected_obj(
-                table().call_method_n_kw as usize,
-                [args.len(), 0, all.as_ptr() as usize, 0],
-            )
-        }
-        .map(Obj)
+        unsafe { call3(table().call_method_n_kw, args.len(), 0, all.as_ptr().cast()) }.map(Obj)
     }
 }
 

@@ -1,7 +1,7 @@
 //! The runtime token and the runtime calls that create objects.
 
 use crate::exc::{exception_type, ExcKind, Exception};
-use crate::nlr::{protected_call, protected_obj};
+use crate::nlr::{call1, call2, call3};
 use crate::obj::{get_buffer, Obj, Type};
 use crate::qstr::Qstr;
 use crate::raw::{buffer_flags, native_type, table, Print, RawObj};
@@ -36,44 +36,25 @@ impl Py {
     /// An `int` (small, or big when it doesn't fit).
     pub fn int(&mut self, v: isize) -> PyResult<Obj> {
         // SAFETY: `native_to_obj(v, INT)`.
-        unsafe {
-            protected_obj(
-                table().native_to_obj as usize,
-                [v as usize, native_type::INT, 0, 0],
-            )
-        }
-        .map(obj)
+        unsafe { call2(table().native_to_obj, v as usize, native_type::INT) }.map(obj)
     }
 
     /// An `int` from an unsigned value.
     pub fn uint(&mut self, v: usize) -> PyResult<Obj> {
         // SAFETY: `native_to_obj(v, UINT)`.
-        unsafe { protected_obj(table().native_to_obj as usize, [v, native_type::UINT, 0, 0]) }
-            .map(obj)
+        unsafe { call2(table().native_to_obj, v, native_type::UINT) }.map(obj)
     }
 
     /// A `str` (copied).
     pub fn str(&mut self, s: &str) -> PyResult<Obj> {
         // SAFETY: `obj_new_str(data, len)` copies `len` bytes of UTF-8.
-        unsafe {
-            protected_obj(
-                table().obj_new_str as usize,
-                [s.as_ptr() as usize, s.len(), 0, 0],
-            )
-        }
-        .map(obj)
+        unsafe { call2(table().obj_new_str, s.as_ptr().cast(), s.len()) }.map(obj)
     }
 
     /// A `bytes` (copied).
     pub fn bytes(&mut self, data: &[u8]) -> PyResult<Obj> {
         // SAFETY: `obj_new_bytes(data, len)` copies `len` bytes.
-        unsafe {
-            protected_obj(
-                table().obj_new_bytes as usize,
-                [data.as_ptr() as usize, data.len(), 0, 0],
-            )
-        }
-        .map(obj)
+        unsafe { call2(table().obj_new_bytes, data.as_ptr(), data.len()) }.map(obj)
     }
 
     /// A zero-filled `bytearray` of `len` bytes that owns its memory (like
@@ -111,25 +92,14 @@ impl Py {
     /// A `tuple` of `items`.
     pub fn tuple(&mut self, items: &[Obj]) -> PyResult<Obj> {
         // SAFETY: `new_tuple(n, items)` copies `n` objects.
-        unsafe {
-            protected_obj(
-                table().new_tuple as usize,
-                [items.len(), items.as_ptr() as usize, 0, 0],
-            )
-        }
-        .map(obj)
+        unsafe { call2(table().new_tuple, items.len(), items.as_ptr().cast()) }.map(obj)
     }
 
     /// A `list` of `items`.
     pub fn list(&mut self, items: &[Obj]) -> PyResult<Obj> {
+        let (len, items) = (items.len(), items.as_ptr().cast::<RawObj>().cast_mut());
         // SAFETY: `new_list(n, items)` copies `n` objects (it never writes to `items`).
-        unsafe {
-            protected_obj(
-                table().new_list as usize,
-                [items.len(), items.as_ptr() as usize, 0, 0],
-            )
-        }
-        .map(obj)
+        unsafe { call2(table().new_list, len, items) }.map(obj)
     }
 
     /// `list.append(item)`; `TypeError` if `list` is not a list.
@@ -138,19 +108,13 @@ impl Py {
             return Err(exc!(TypeError, "expected a list"));
         }
         // SAFETY: `list_append(list, item)` on a list.
-        unsafe {
-            protected_call(
-                table().list_append as usize,
-                [list.raw() as usize, item.raw() as usize, 0, 0],
-            )
-        }
-        .map(|_| ())
+        unsafe { call2(table().list_append, list.raw(), item.raw()) }.map(|_| ())
     }
 
     /// An empty `dict`.
     pub fn dict(&mut self) -> PyResult<Obj> {
         // SAFETY: `new_dict(n_args)`.
-        unsafe { protected_obj(table().new_dict as usize, [0, 0, 0, 0]) }.map(obj)
+        unsafe { call1(table().new_dict, 0) }.map(obj)
     }
 
     /// `dict[key] = value`; `TypeError` if `dict` is not a dict.
@@ -165,7 +129,7 @@ impl Py {
     /// missing). Outside the module's init the current globals are the caller's.
     pub fn load_global(&mut self, name: Qstr) -> PyResult<Obj> {
         // SAFETY: `load_global(qstr)`.
-        unsafe { protected_obj(table().load_global as usize, [name.raw(), 0, 0, 0]) }.map(obj)
+        unsafe { call1(table().load_global, name.raw()) }.map(obj)
     }
 
     /// `import name` (returns the top-level module).
@@ -174,13 +138,7 @@ impl Py {
         // SAFETY: `native_to_obj(0, INT)` is the small int 0: no allocation.
         let level = unsafe { (t.native_to_obj)(0, native_type::INT) };
         // SAFETY: `import_name(qstr, fromlist=None, level=0)`.
-        unsafe {
-            protected_obj(
-                t.import_name as usize,
-                [name.raw(), t.const_none as usize, level as usize, 0],
-            )
-        }
-        .map(obj)
+        unsafe { call3(t.import_name, name.raw(), t.const_none, level) }.map(obj)
     }
 
     /// `size` zero-filled bytes from the garbage-collected heap (`MemoryError` if none
@@ -237,17 +195,11 @@ impl Py {
         let s = text.as_bytes();
         let made = (|| {
             // SAFETY: `obj_new_str(data, len)` copies the message (ASCII).
-            let msg = unsafe {
-                protected_obj(t.obj_new_str as usize, [s.as_ptr() as usize, s.len(), 0, 0])
-            }?;
+            let msg = unsafe { call2(t.obj_new_str, s.as_ptr().cast(), s.len()) }?;
             let args = [msg];
+            let ty = exception_type(kind).cast_mut().cast();
             // SAFETY: `call_function_n_kw(type, 1, [msg])` instantiates the exception.
-            unsafe {
-                protected_obj(
-                    t.call_function_n_kw as usize,
-                    [exception_type(kind) as usize, 1, args.as_ptr() as usize, 0],
-                )
-            }
+            unsafe { call3(t.call_function_n_kw, ty, 1, args.as_ptr()) }
         })();
         match made {
             Ok(e) => Exception::from_obj(obj(e)),
@@ -260,18 +212,7 @@ impl Py {
 pub(crate) fn dict_store(dict: Obj, key: Obj, value: Obj) -> PyResult<()> {
     // SAFETY: `dict_store(dict, key, value)` on a dict (the caller's guarantee; hashing
     // may run Python code).
-    unsafe {
-        protected_call(
-            table().dict_store as usize,
-            [
-                dict.raw() as usize,
-                key.raw() as usize,
-                value.raw() as usize,
-                0,
-            ],
-        )
-    }
-    .map(|_| ())
+    unsafe { call3(table().dict_store, dict.raw(), key.raw(), value.raw()) }.map(|_| ())
 }
 
 /// Wraps an object returned by a runtime constructor.
@@ -290,11 +231,5 @@ fn bytearray_over(mem: NonNull<u8>, len: usize) -> PyResult<Obj> {
     };
     // SAFETY: `obj_new_bytearray_by_ref(n, items)`: `items` is the start of a heap block
     // of `len` bytes that nothing else refers to, so the bytearray may also resize it.
-    unsafe {
-        protected_obj(
-            table().obj_new_bytearray_by_ref as usize,
-            [len, items as usize, 0, 0],
-        )
-    }
-    .map(obj)
+    unsafe { call2(table().obj_new_bytearray_by_ref, len, items.cast()) }.map(obj)
 }

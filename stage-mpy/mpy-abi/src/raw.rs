@@ -354,6 +354,10 @@ pub struct NlrBuf {
     pub regs: [usize; NLR_BUF_WORDS - 2],
 }
 
+/// `mp_unary_op_fun_t(op, obj)`: the runtime's `mp_unary_op`, and a type's `unary_op`
+/// slot (which returns NULL for an operation it doesn't support).
+pub type UnaryOpFn = unsafe extern "C" fn(c_uint, RawObj) -> RawObj;
+
 /// `mp_fun_table_t`: the runtime's function table, the only link between a native module
 /// and the firmware. Index of each entry in the field documentation.
 #[repr(C)]
@@ -393,7 +397,7 @@ pub struct FunTable {
     /// 16: `mp_obj_is_true(obj)`.
     pub obj_is_true: unsafe extern "C" fn(RawObj) -> bool,
     /// 17: `mp_unary_op(op, obj)`.
-    pub unary_op: unsafe extern "C" fn(c_uint, RawObj) -> RawObj,
+    pub unary_op: UnaryOpFn,
     /// 18: `mp_binary_op(op, lhs, rhs)`.
     pub binary_op: unsafe extern "C" fn(c_uint, RawObj, RawObj) -> RawObj,
     /// 19: `mp_obj_new_tuple(n, items)`; `n = 0` returns the constant empty tuple.
