@@ -36,7 +36,6 @@
 //! assert_eq!(mpy.arch, Some(Arch::X64));
 //! # Ok::<(), mpy_link::LinkError>(())
 //! ```
-#![deny(missing_docs)]
 
 mod arch;
 pub mod dump;

@@ -86,6 +86,60 @@ impl Linked {
 /// # Ok::<(), mpy_link::LinkError>(())
 /// ```
 pub fn link(inputs: &[Input], options: &Options) -> Result<Linked, LinkError> {
+    let arch = options.arch;
+    let loaded = load(inputs, options)?;
+    let objs = &loaded.objs;
+    let entry = entry_point(objs, &options.entry)?;
+    let live = collect_live(objs, entry.0)?;
+    check_live(objs, &live)?;
+
+    // Placement, qstrs, GOT, relocations.
+    let mut layout = Layout::place(arch, objs, &live, entry);
+    let mut linker = Linker {
+        arch,
+        objs,
+        qstrs: Vec::new(),
+        qstr_index: HashMap::new(),
+        words: Vec::new(),
+    };
+    linker.collect_qstrs(&layout);
+    linker.build_got(&mut layout)?;
+    linker.apply_relocations(&mut layout)?;
+
+    let mut words = std::mem::take(&mut linker.words);
+    words.sort();
+    let (mpy, records) = MpyImage {
+        arch,
+        file_name: &options.file_name,
+        qstrs: &linker.qstrs,
+        text: &layout.text,
+        bss_size: layout.bss_size,
+        relocs: &words,
+    }
+    .write();
+    let report = linker.report(&layout, &live, &loaded, mpy.len(), words.len(), records);
+    let symbols = placed_symbols(objs, &layout, &live);
+    Ok(Linked {
+        mpy,
+        report,
+        symbols,
+    })
+}
+
+/// The objects of a link: every ELF input, and the archive members that define a
+/// symbol still undefined.
+struct Loaded {
+    objs: Objects,
+    notes: Vec<String>,
+    /// Each member loaded and the symbol it was loaded for.
+    members_loaded: Vec<(String, String)>,
+    /// The member each loaded file came from, by file index.
+    member_file: HashMap<usize, String>,
+}
+
+/// Loads the ELF inputs, then pulls archive members for undefined symbols (the entry
+/// first) until none is left that an archive defines.
+fn load(inputs: &[Input], options: &Options) -> Result<Loaded, LinkError> {
     if inputs.is_empty() {
         return Err(LinkError::NoInputs);
     }
@@ -113,7 +167,6 @@ pub fn link(inputs: &[Input], options: &Options) -> Result<Linked, LinkError> {
         }
     }
 
-    // Pull archive members for undefined symbols, the entry first.
     if !objs.globals.contains_key(&options.entry) {
         objs.undefined.insert(0, options.entry.clone());
     }
@@ -136,68 +189,29 @@ pub fn link(inputs: &[Input], options: &Options) -> Result<Linked, LinkError> {
             }
         }
     }
+    Ok(Loaded {
+        objs,
+        notes,
+        members_loaded,
+        member_file,
+    })
+}
 
-    // Garbage collection from the entry.
-    let entry = match objs.globals.get(&options.entry) {
+/// The entry symbol's section and offset: it must be defined in code.
+fn entry_point(objs: &Objects, entry: &str) -> Result<(SecId, u64), LinkError> {
+    match objs.globals.get(entry) {
         Some(Def {
             target: Target::Section { sec, value },
             ..
-        }) if objs.sections[*sec].class == SecClass::Code => (*sec, *value),
-        _ => {
-            return Err(LinkError::MissingEntry {
-                symbol: options.entry.clone(),
-            })
-        }
-    };
-    let live = collect_live(&objs, entry.0)?;
-    check_live(&objs, &live)?;
-
-    // Placement, qstrs, GOT.
-    let mut layout = Layout::place(arch, &objs, &live, entry);
-    let mut linker = Linker {
-        arch,
-        objs: &objs,
-        qstrs: Vec::new(),
-        qstr_index: HashMap::new(),
-        words: Vec::new(),
-    };
-    linker.collect_qstrs(&layout);
-    linker.build_got(&mut layout)?;
-    linker.apply_relocations(&mut layout)?;
-
-    let mut words = std::mem::take(&mut linker.words);
-    words.sort();
-    let (mpy, records) = MpyImage {
-        arch,
-        file_name: &options.file_name,
-        qstrs: &linker.qstrs,
-        text: &layout.text,
-        bss_size: layout.bss_size,
-        relocs: &words,
+        }) if objs.sections[*sec].class == SecClass::Code => Ok((*sec, *value)),
+        _ => Err(LinkError::MissingEntry {
+            symbol: entry.to_string(),
+        }),
     }
-    .write();
+}
 
-    // Report.
-    let mut kept = Vec::new();
-    for &s in &layout.order {
-        kept.push(linker.kept(&layout, s, Region::Text));
-    }
-    for (s, sec) in objs.sections.iter().enumerate() {
-        if live[s] && sec.class == SecClass::Bss {
-            kept.push(linker.kept(&layout, s, Region::Bss));
-        }
-    }
-    let members_kept = member_file
-        .iter()
-        .filter(|(f, _)| {
-            objs.sections
-                .iter()
-                .enumerate()
-                .any(|(s, sec)| live[s] && sec.file == **f)
-        })
-        .map(|(_, n)| n.clone())
-        .collect();
-    let got = layout.got.iter().map(|a| linker.describe(a)).collect();
+/// Where each kept global symbol was placed.
+fn placed_symbols(objs: &Objects, layout: &Layout, live: &[bool]) -> BTreeMap<String, Placement> {
     let mut symbols = BTreeMap::new();
     for (name, def) in &objs.globals {
         if let Target::Section { sec, value } = def.target {
@@ -211,30 +225,7 @@ pub fn link(inputs: &[Input], options: &Options) -> Result<Linked, LinkError> {
             }
         }
     }
-    let report = SizeReport {
-        arch,
-        mpy_size: mpy.len(),
-        text_size: layout.text.len(),
-        code_size: layout.code_size,
-        rodata_size: layout.rodata_size,
-        trampoline_size: layout.trampoline,
-        got_entries: layout.got.len(),
-        got,
-        bss_size: layout.bss_size,
-        qstrs: linker.qstrs.clone(),
-        relocated_words: words.len(),
-        reloc_records: records,
-        kept_sections: kept,
-        discarded_sections: live.iter().filter(|l| !**l).count(),
-        members_loaded,
-        members_kept,
-        notes,
-    };
-    Ok(Linked {
-        mpy,
-        report,
-        symbols,
-    })
+    symbols
 }
 
 /// Marks every section reachable from `root` through relocations.
@@ -342,6 +333,58 @@ struct Linker<'a> {
 }
 
 impl Linker<'_> {
+    /// The size report of a finished link.
+    fn report(
+        &self,
+        layout: &Layout,
+        live: &[bool],
+        loaded: &Loaded,
+        mpy_size: usize,
+        relocated_words: usize,
+        reloc_records: usize,
+    ) -> SizeReport {
+        let objs = self.objs;
+        let mut kept = Vec::new();
+        for &s in &layout.order {
+            kept.push(self.kept(layout, s, Region::Text));
+        }
+        for (s, sec) in objs.sections.iter().enumerate() {
+            if live[s] && sec.class == SecClass::Bss {
+                kept.push(self.kept(layout, s, Region::Bss));
+            }
+        }
+        let members_kept = loaded
+            .member_file
+            .iter()
+            .filter(|(f, _)| {
+                objs.sections
+                    .iter()
+                    .enumerate()
+                    .any(|(s, sec)| live[s] && sec.file == **f)
+            })
+            .map(|(_, n)| n.clone())
+            .collect();
+        SizeReport {
+            arch: self.arch,
+            mpy_size,
+            text_size: layout.text.len(),
+            code_size: layout.code_size,
+            rodata_size: layout.rodata_size,
+            trampoline_size: layout.trampoline,
+            got_entries: layout.got.len(),
+            got: layout.got.iter().map(|a| self.describe(a)).collect(),
+            bss_size: layout.bss_size,
+            qstrs: self.qstrs.clone(),
+            relocated_words,
+            reloc_records,
+            kept_sections: kept,
+            discarded_sections: live.iter().filter(|l| !**l).count(),
+            members_loaded: loaded.members_loaded.clone(),
+            members_kept,
+            notes: loaded.notes.clone(),
+        }
+    }
+
     fn location(&self, sec: SecId, r: &Reloc) -> Location {
         let s = &self.objs.sections[sec];
         Location {

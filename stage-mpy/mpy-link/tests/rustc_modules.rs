@@ -284,19 +284,27 @@ pub unsafe extern "C" fn mpy_init(_: *const *const *mut c_void, _: usize, _: usi
     }
 }
 
+/// The checks for one architecture; `$(#[$attr])*` marks those that build for a
+/// cross target (they need `rustup target add`, so plain `cargo test` leaves them to
+/// `tests/run cross`, which runs the ignored tests).
 macro_rules! per_arch {
-    ($($m:ident => $arch:expr;)*) => {$(
+    ($($(#[$attr:meta])* $m:ident => $arch:expr;)*) => {$(
         mod $m {
             use super::*;
             #[test]
+            $(#[$attr])*
             fn module_structure() { check_module($arch) }
             #[test]
+            $(#[$attr])*
             fn initialised_data_is_rejected() { check_data_rejected($arch) }
             #[test]
+            $(#[$attr])*
             fn pc_relative_bss_is_rejected() { check_pc_relative_bss_rejected($arch) }
             #[test]
+            $(#[$attr])*
             fn undefined_symbol_is_rejected() { check_undefined_rejected($arch) }
             #[test]
+            $(#[$attr])*
             fn constructors_are_rejected() { check_constructors_rejected($arch) }
         }
     )*};
@@ -304,10 +312,15 @@ macro_rules! per_arch {
 
 per_arch! {
     x64 => Arch::X64;
+    #[ignore = "builds for thumbv6m-none-eabi: run by `tests/run cross`"]
     armv6m => Arch::Armv6m;
+    #[ignore = "builds for thumbv7m-none-eabi: run by `tests/run cross`"]
     armv7m => Arch::Armv7m;
+    #[ignore = "builds for thumbv7em-none-eabihf: run by `tests/run cross`"]
     armv7emsp => Arch::Armv7emsp;
+    #[ignore = "builds for thumbv7em-none-eabihf: run by `tests/run cross`"]
     armv7emdp => Arch::Armv7emdp;
+    #[ignore = "builds for riscv32imc-unknown-none-elf: run by `tests/run cross`"]
     rv32imc => Arch::Rv32imc;
 }
 
