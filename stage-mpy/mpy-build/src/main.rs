@@ -10,12 +10,17 @@
 //! architectures in its manifest (`[package.metadata.mpy.arch-features]`, e.g.
 //! `armv6m = ["small"]`); `--no-arch-features` ignores them.
 //!
+//! Python modules the crate lists (`[package.metadata.mpy] python-manifest`, see
+//! `python.rs`) are compiled with `mpy-cross` into the same directory, with a
+//! `package.json` for `mpremote mip install`.
+//!
 //! Run it as `cargo mpy` (a workspace alias) or `cargo mpy --arch x64`; `--help` lists
 //! the options.
 
 mod cargo;
 mod cli;
 mod metadata;
+mod python;
 mod table;
 mod toolchain;
 
@@ -51,16 +56,32 @@ fn run(args: cli::Args) -> Result<(), Error> {
         .target_dir
         .clone()
         .unwrap_or_else(|| root.join("target").join("mpy-build"));
-    let lib_name = args.package.replace('-', "_");
+    let lib_name = args
+        .example
+        .as_deref()
+        .unwrap_or(&args.package)
+        .replace('-', "_");
     let file_name = format!("{}.mpy", args.name);
 
     for arch in &args.archs {
         toolchain::ensure_target(arch.rust_target(), args.verbose)?;
     }
+    let meta = metadata::PackageMeta::load(&root, manifest.as_deref(), &args.package)?;
     let arch_features = if args.arch_features {
-        metadata::ArchFeatures::load(&root, manifest.as_deref(), &args.package)?
+        meta.arch_features
     } else {
         metadata::ArchFeatures::default()
+    };
+    // The Python modules go with the crate's own module, not with an example.
+    let python = match (&meta.python_manifest, args.python && args.example.is_none()) {
+        (Some(path), true) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Error(format!("cannot read {}: {e}", path.display())))?;
+            let entries = python::parse(&text, &path.display().to_string())?;
+            let dir = path.parent().map(PathBuf::from).unwrap_or_default();
+            Some((entries, dir, python::mpy_cross(&root)?))
+        }
+        _ => None,
     };
     let mut reports = Vec::new();
     let mut outputs: Vec<PathBuf> = Vec::new();
@@ -81,6 +102,7 @@ fn run(args: cli::Args) -> Result<(), Error> {
             root: &root,
             manifest_path: manifest.as_deref(),
             package: &args.package,
+            example: args.example.as_deref(),
             features: &features,
             opt_level: &args.opt_level,
             target_dir: &target_dir,
@@ -101,6 +123,16 @@ fn run(args: cli::Args) -> Result<(), Error> {
         }
         reports.push((linked.report, features));
         outputs.push(out);
+        if let Some((entries, manifest_dir, mpy_cross)) = &python {
+            outputs.extend(python::install(
+                entries,
+                manifest_dir,
+                mpy_cross,
+                arch,
+                &dir,
+                &file_name,
+            )?);
+        }
     }
     print!("{}", table::size_table(&reports));
     for o in &outputs {
@@ -111,7 +143,7 @@ fn run(args: cli::Args) -> Result<(), Error> {
 
 fn main() -> ExitCode {
     let args = match cli::parse(std::env::args().skip(1)) {
-        Ok(cli::Parsed::Build(a)) => a,
+        Ok(cli::Parsed::Build(a)) => *a,
         Ok(cli::Parsed::Help) => {
             println!("{}", cli::USAGE);
             return ExitCode::SUCCESS;

@@ -1,17 +1,22 @@
-//! Per-architecture features declared by the module crate itself, in its manifest:
+//! What the module crate says about its build, in its manifest (read with `cargo
+//! metadata`):
 //!
 //! ```toml
+//! [package.metadata.mpy]
+//! # Python modules that go with the native one (see `python.rs`).
+//! python-manifest = "python/MANIFEST"
+//!
 //! [package.metadata.mpy.arch-features]
 //! armv6m = ["small"]
 //! ```
 //!
-//! `cargo mpy` enables them (on top of `--features`) when it builds that architecture,
-//! unless `--no-arch-features` is given. Read with `cargo metadata`.
+//! `cargo mpy` enables the per-architecture features (on top of `--features`) when it
+//! builds that architecture, unless `--no-arch-features` is given.
 
 use crate::Error;
 use mpy_link::Arch;
 use std::ffi::OsString;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Extra features for each architecture (empty when the crate declares none).
@@ -68,14 +73,44 @@ impl ArchFeatures {
         }
         Ok(ArchFeatures(out))
     }
+}
 
-    /// Runs `cargo metadata` for the workspace at `root` (or `manifest`) and reads the
-    /// features of `package`.
-    pub fn load(
-        root: &Path,
-        manifest: Option<&Path>,
-        package: &str,
-    ) -> Result<ArchFeatures, Error> {
+/// `package.metadata.mpy.python-manifest` of `package`, resolved against the package's
+/// directory: the list of Python modules that go with the native module, if any.
+pub fn python_manifest(json: &str, package: &str) -> Result<Option<PathBuf>, Error> {
+    let v: serde_json::Value = serde_json::from_str(json)
+        .map_err(|e| Error(format!("cannot parse `cargo metadata` output: {e}")))?;
+    let Some(pkg) = v["packages"]
+        .as_array()
+        .and_then(|p| p.iter().find(|p| p["name"] == package))
+    else {
+        return Ok(None);
+    };
+    let entry = &pkg["metadata"]["mpy"]["python-manifest"];
+    if entry.is_null() {
+        return Ok(None);
+    }
+    let (Some(rel), Some(manifest)) = (entry.as_str(), pkg["manifest_path"].as_str()) else {
+        return Err(Error(format!(
+            "{package}: package.metadata.mpy.python-manifest must be a path"
+        )));
+    };
+    let dir = Path::new(manifest).parent().unwrap_or(Path::new("."));
+    Ok(Some(dir.join(rel)))
+}
+
+/// What `cargo mpy` reads of the module crate's metadata.
+pub struct PackageMeta {
+    /// Extra features per architecture.
+    pub arch_features: ArchFeatures,
+    /// The Python modules' manifest, if the crate has one.
+    pub python_manifest: Option<PathBuf>,
+}
+
+impl PackageMeta {
+    /// Runs `cargo metadata` for the workspace at `root` (or `manifest`) and reads what
+    /// `package` declares.
+    pub fn load(root: &Path, manifest: Option<&Path>, package: &str) -> Result<PackageMeta, Error> {
         let cargo: OsString = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let mut cmd = Command::new(cargo);
         cmd.current_dir(root)
@@ -92,7 +127,11 @@ impl ArchFeatures {
                 String::from_utf8_lossy(&out.stderr).trim()
             )));
         }
-        ArchFeatures::from_metadata(&String::from_utf8_lossy(&out.stdout), package)
+        let json = String::from_utf8_lossy(&out.stdout);
+        Ok(PackageMeta {
+            arch_features: ArchFeatures::from_metadata(&json, package)?,
+            python_manifest: python_manifest(&json, package)?,
+        })
     }
 }
 
@@ -139,6 +178,20 @@ mod tests {
         let not_table =
             r#"{"packages": [{"name": "m", "metadata": {"mpy": {"arch-features": 5}}}]}"#;
         assert!(ArchFeatures::from_metadata(not_table, "m").is_err());
+    }
+
+    #[test]
+    fn the_python_manifest_is_found_next_to_the_crate() {
+        let json = r#"{"packages": [{"name": "m", "manifest_path": "/w/m/Cargo.toml",
+            "metadata": {"mpy": {"python-manifest": "python/MANIFEST"}}}]}"#;
+        assert_eq!(
+            python_manifest(json, "m").unwrap(),
+            Some(PathBuf::from("/w/m/python/MANIFEST"))
+        );
+        assert_eq!(python_manifest(METADATA, "stage-mpy").unwrap(), None);
+        let bad = r#"{"packages": [{"name": "m", "manifest_path": "/w/m/Cargo.toml",
+            "metadata": {"mpy": {"python-manifest": 3}}}]}"#;
+        assert!(python_manifest(bad, "m").is_err());
     }
 
     #[test]

@@ -34,6 +34,7 @@ fn mpy_build(args: &[&str], out: &Path) -> Output {
 }
 
 #[test]
+#[ignore = "builds for every architecture (may run rustup): run by `tests/run cross`"]
 fn builds_every_arch_with_a_size_table() {
     let out = scratch("all");
     let res = mpy_build(&[], &out);
@@ -86,6 +87,7 @@ fn builds_every_arch_with_a_size_table() {
 }
 
 #[test]
+#[ignore = "builds for thumbv6m-none-eabi: run by `tests/run cross`"]
 fn arch_features_can_be_turned_off() {
     let out = scratch("no-arch-features");
     let res = mpy_build(&["--arch", "armv6m", "--no-arch-features"], &out);

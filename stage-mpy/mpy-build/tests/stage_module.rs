@@ -14,6 +14,7 @@ fn workspace_manifest() -> PathBuf {
 }
 
 #[test]
+#[ignore = "builds for thumbv6m-none-eabi: run by `tests/run cross`"]
 fn armv6m_stage_module_fits_its_budget() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("stage-module");
     std::fs::create_dir_all(&dir).expect("create scratch dir");
