@@ -1,0 +1,3 @@
+"""audiopwmio for the headless console: PWMAudioOut is audioio.AudioOut."""
+
+from audioio import AudioOut as PWMAudioOut
