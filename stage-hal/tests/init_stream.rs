@@ -1,5 +1,5 @@
 //! The exact init streams the driver sends, written out by hand from
-//! hardware.md ("uGame 10 display") and the board files.
+//! docs/hardware.md ("uGame 10 display") and the board files.
 
 use display_interface_spi::SPIInterface;
 use stage_hal::panel::{ColorOrder, InitOp, Orientation};
@@ -152,6 +152,11 @@ fn presets_have_their_boards_sizes_offsets_and_clocks() {
     let facts = |p: stage_hal::Panel| (p.size(), p.offsets(), p.spi_hz(), p.scale());
     assert_eq!(facts(panels::UGAME10), ((128, 128), (3, 2), 24_000_000, 1));
     assert_eq!(facts(panels::PYBADGE), ((160, 128), (0, 0), 60_000_000, 1));
+    // The stock bootloader configuration of the PewPew M4 (0x20180): column 1, row 2.
+    assert_eq!(
+        facts(panels::PEWPEW_M4),
+        ((160, 128), (1, 2), 60_000_000, 1)
+    );
     assert_eq!(facts(panels::MEOWBIT), ((160, 128), (0, 0), 24_000_000, 1));
     assert_eq!(
         facts(panels::PICOSYSTEM),
