@@ -38,7 +38,7 @@
 //! ```
 #![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_code)]
-#![deny(missing_docs)]
+#![warn(missing_debug_implementations)]
 
 mod chunk;
 mod color;
@@ -50,6 +50,11 @@ mod params;
 pub mod reference;
 mod render;
 mod rotation;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+#[cfg(feature = "testing")]
+extern crate alloc;
 
 pub use chunk::{BufferTooSmall, ChunkRenderer, RenderState, Scene, ROW_CACHE_PIXELS};
 pub use color::WireColor;
