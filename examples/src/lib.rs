@@ -1,6 +1,5 @@
 //! Shared pieces of the host demos: graphics made in code, a framebuffer
 //! that decodes stage's RGB565 stream, and PNG/GIF output.
-#![deny(missing_docs)]
 
 pub mod art;
 pub mod framebuffer;

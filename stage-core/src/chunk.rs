@@ -73,7 +73,7 @@ impl core::error::Error for BufferTooSmall {}
 /// palette[2] = 0xFF; // error: `palette` is borrowed by the scene being rendered
 /// renderer.next_chunk(&mut [0; 64]).unwrap();
 /// ```
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct ChunkRenderer<'s, 'a> {
     layers: &'s [Layer<'a>],
     state: RenderState,
@@ -229,6 +229,18 @@ struct RowCache {
 
 /// A row of zero pixels.
 const BLANK_ROW: [[u8; 2]; ROW_CACHE_PIXELS] = [[0; 2]; ROW_CACHE_PIXELS];
+
+impl fmt::Debug for RenderState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // What it derived from the scene (a row of pixels, colour tables) is left out.
+        f.debug_struct("RenderState")
+            .field("params", &self.params)
+            .field("row", &self.at.y)
+            .field("band", &self.band)
+            .field("remaining_len", &self.remaining_len())
+            .finish_non_exhaustive()
+    }
+}
 
 impl RowCache {
     fn holds(&self, y: u32, x: u32) -> bool {

@@ -1,5 +1,5 @@
 //! The self-contained test vectors of the rendering contract
-//! (stage-format.md, section 6): assets made by formula, streams hashed by
+//! (docs/stage-format.md, section 6): assets made by formula, streams hashed by
 //! the original engine.
 
 use stage_core::{

@@ -172,7 +172,7 @@ mod tests {
         out
     }
 
-    /// The scene of stage-format.md section 6, whose hashes are published there.
+    /// The scene of docs/stage-format.md section 6, whose hashes are published there.
     #[test]
     fn the_self_contained_scene_matches_its_published_hashes() {
         use sha2::{Digest, Sha256};

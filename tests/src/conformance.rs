@@ -13,7 +13,9 @@ use stage_core::{
 
 /// A parsed conformance file.
 pub struct Suite {
+    /// The shared byte buffers (banks, palettes, fonts), by name.
     pub assets: HashMap<String, Vec<u8>>,
+    /// The cases, in file order.
     pub cases: Vec<Case>,
 }
 
@@ -26,7 +28,10 @@ pub enum Variant {
     Cp,
 }
 
+/// One layer of a case, as the original `_stage` module was called to make it.
+#[allow(missing_docs)] // the fields are the arguments of `Layer(...)` / `Text(...)`
 pub enum LayerSpec {
+    /// `Layer(width, height, graphic, palette[, map])`, moved and framed.
     Layer {
         width: u16,
         height: u16,
@@ -38,6 +43,7 @@ pub enum LayerSpec {
         frame: u8,
         rotation: u8,
     },
+    /// `Text(width, height, font, palette, chars)`, moved.
     Text {
         width: u16,
         height: u16,
@@ -49,6 +55,8 @@ pub enum LayerSpec {
     },
 }
 
+/// The arguments of the `render` call: rectangle, scale, buffer length, viewport.
+#[allow(missing_docs)] // named as in the format
 pub struct RenderSpec {
     pub x0: u16,
     pub y0: u16,
@@ -60,24 +68,36 @@ pub struct RenderSpec {
     pub vy: i16,
 }
 
+/// The stream the original engine sent.
 pub struct Expect {
+    /// Its length in bytes.
     pub bytes: u64,
+    /// The size of every chunk, in order.
     pub chunks: Vec<usize>,
+    /// The SHA-256 of the bytes, in lowercase hex.
     pub sha256: String,
 }
 
+/// One scene, its render call and the stream it must give.
 pub struct Case {
+    /// The case's name.
     pub id: String,
+    /// Which engine made the expected stream.
     pub variant: Variant,
+    /// The layers, front first.
     pub layers: Vec<LayerSpec>,
+    /// The render call.
     pub render: RenderSpec,
+    /// The expected stream.
     pub expect: Expect,
 }
 
 /// Which renderer to check.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Renderer {
+    /// `stage_core::render`.
     Fast,
+    /// `stage_core::reference::render`.
     Reference,
 }
 
@@ -108,6 +128,7 @@ fn string(v: &Value, key: &str) -> Result<String, String> {
         .ok_or_else(|| format!("field `{key}` is not a string"))
 }
 
+/// Bytes from a hex string.
 pub fn hex(s: &str) -> Result<Vec<u8>, String> {
     if !s.len().is_multiple_of(2) {
         return Err("odd-length hex string".into());
@@ -119,11 +140,13 @@ pub fn hex(s: &str) -> Result<Vec<u8>, String> {
 }
 
 impl Suite {
+    /// Reads and parses the file at `path`.
     pub fn load(path: &str) -> Result<Suite, String> {
         let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
         Suite::parse(&text).map_err(|e| format!("{path}: {e}"))
     }
 
+    /// Parses a file's text.
     pub fn parse(text: &str) -> Result<Suite, String> {
         let root: Value = serde_json::from_str(text).map_err(|e| format!("invalid JSON: {e}"))?;
         let format = field(&root, "format")?.as_str().unwrap_or("");
@@ -199,6 +222,7 @@ impl Case {
     }
 
     /// The render parameters of this case.
+    /// The case's render parameters.
     pub fn params(&self) -> Result<RenderParams, String> {
         let r = &self.render;
         let rect = Rect::new(r.x0, r.y0, r.x1, r.y1).map_err(|e| e.to_string())?;
@@ -214,6 +238,7 @@ impl Case {
     }
 
     /// Builds the scene over the suite's assets.
+    /// The case's layers, viewing `assets`.
     pub fn build<'a>(
         &'a self,
         assets: &'a HashMap<String, Vec<u8>>,
@@ -283,6 +308,7 @@ impl Case {
     }
 
     /// Output pixels of this case.
+    /// Output pixels of the stream.
     pub fn pixels(&self) -> u64 {
         self.expect.bytes / 2
     }
@@ -322,12 +348,16 @@ impl LayerSpec {
 
 /// What a render sent: total bytes, chunk sizes and the stream's SHA-256.
 pub struct Stream {
+    /// Its length in bytes.
     pub bytes: u64,
+    /// The size of every chunk.
     pub chunks: Vec<usize>,
+    /// Its SHA-256, lowercase hex.
     pub sha256: String,
 }
 
 /// Renders `layers` with `renderer`, hashing the stream as it goes.
+/// Renders `layers` with `renderer` and describes the stream.
 pub fn render_stream(
     renderer: Renderer,
     layers: &[Layer<'_>],
@@ -364,6 +394,8 @@ pub fn render_stream(
 }
 
 /// Renders into a sink that only counts bytes; returns the count.
+/// Renders `layers` with `renderer` into a sink that only counts bytes: the cost of a
+/// render without hashing.
 pub fn render_count(
     renderer: Renderer,
     layers: &[Layer<'_>],
@@ -384,6 +416,7 @@ pub fn render_count(
 
 impl Case {
     /// Builds and renders the case once; `Err` describes a mismatch.
+    /// Builds, renders and compares the case.
     pub fn check(
         &self,
         assets: &HashMap<String, Vec<u8>>,
@@ -397,6 +430,7 @@ impl Case {
     }
 
     /// Compares a rendered stream with the expectation.
+    /// Compares a stream with the expected one.
     pub fn compare(&self, stream: &Stream) -> Result<(), String> {
         let e = &self.expect;
         if stream.bytes != e.bytes {

@@ -4,7 +4,7 @@
 //! the d-pad moves (X turns it, O mirrors it) and two lines of text, each
 //! frame rendered by stage straight into 512-byte chunks on the SPI bus.
 //!
-//! Wiring (hardware.md, "uGame 10 display"): display on SERCOM0, MOSI PA06
+//! Wiring (docs/hardware.md, "uGame 10 display"): display on SERCOM0, MOSI PA06
 //! (pad 2), SCK PA07 (pad 3), CS PA08, DC PA09, no reset line, 24 MHz;
 //! buttons active low on PA00 (X), PA01 (O), PA03 (up), PA04 (left), PA05
 //! (right), PA22 (down); PA23 enables the speaker amplifier (kept off).
