@@ -178,7 +178,7 @@ def reader_checks():
                      "exception made by calling its type")
         expect_equal(array.array("H", emu.buffer_bytes(arr)).tolist(), [1, 2, 3], "array contents")
 
-    yield "uint encoding (natmod.md examples)", uints
+    yield "uint encoding (docs/natmod.md examples)", uints
     yield "runtime entries: buffers, conversions, memory, dicts, argument checks", runtime_entries
     yield "qstr table: static (odd) and literal entries", qstrs
     yield "header checks give the loader's messages", header_errors

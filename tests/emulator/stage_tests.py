@@ -1,5 +1,5 @@
 """Checks of `_stage.mpy`: registration, conformance cases rendered byte for byte, and
-the error paths of the contract (stage-format.md, "Decisions").
+the error paths of the contract (docs/stage-format.md, "Decisions").
 
 A conformance case maps to `_stage` calls exactly as tests/conformance/README.md says:
 

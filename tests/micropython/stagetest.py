@@ -1,6 +1,6 @@
 # Shared helpers for the MicroPython tests of `_stage`: a tiny test runner, an output
 # recorder, test assets, and an independent pure-Python model of the renderer
-# (stage-format.md) to compute expected streams.
+# (docs/stage-format.md) to compute expected streams.
 import sys
 
 # ------------------------------------------------------------------ test runner
@@ -77,7 +77,7 @@ class Recorder:
 
 # ------------------------------------------------------------------ assets
 
-# stage-format.md section 6: self-contained test vectors.
+# docs/stage-format.md section 6: self-contained test vectors.
 BANK = bytes((i * 37 + 11) & 0xFF for i in range(2048))
 PALETTE = bytes([0xF8, 0x1F] + [v for i in range(1, 16) for v in (0x10 + i, 0x20 + i)])
 FONT = bytes(range(256)) * 8
@@ -213,7 +213,7 @@ def chunk_sizes(total, buffer_len):
 
 
 def section6_models():
-    """The three layers of stage-format.md section 6, front first."""
+    """The three layers of docs/stage-format.md section 6, front first."""
     return [
         Model("text", 3, 2, FONT, TEXT_PALETTE, bytes([0x41, 0x00, 0xC2, 0x7F, 0x80, 0x05]), x=6, y=4),
         Model("sprite", 1, 1, BANK, PALETTE, x=5, y=-3, frame=5, rotation=3),

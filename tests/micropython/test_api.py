@@ -50,7 +50,7 @@ def module_contents():
 
 
 SECTION6 = [
-    # (scale, vx, vy, background, buffer, sha256) from stage-format.md section 6
+    # (scale, vx, vy, background, buffer, sha256) from docs/stage-format.md section 6
     (1, None, None, None, 512, "a2db9593966b7ba3539795425cbbaa59c9edf92e602c307ac4e77b949c06e487"),
     (2, None, None, None, 100, "e42143167eb1b64be75fa6c274bb11186fcc895e9b759a38bc9e14eda5d052bd"),
     (1, 0, 0, 0, 512, "9667b6d94cf3bd0868fde47b6b47759813668c8cbe4919ead1fc164c52641b76"),
