@@ -1,5 +1,5 @@
 //! The boards of the uGame family: each one's panel, and the pins and buttons a
-//! driver must know about (`docs/hardware.md`, section "Board facts").
+//! driver must know about (`docs/hardware.md`, sections 5 and 6).
 //!
 //! Pins are named as the board's port names them: `"PA09"` on SAMD, `"PB13"` on STM32,
 //! `"GP6"` on RP2040. The MicroPython board modules (`stage-mpy/python/boards/`) carry

@@ -6,3 +6,8 @@
 //!   its tests and its benchmarks.
 
 pub mod conformance;
+
+/// The code samples of the project's README, compiled and run as doc tests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeSamples;
