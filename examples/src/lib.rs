@@ -1,6 +1,9 @@
-//! Shared pieces of the host demos: graphics made in code, a framebuffer
-//! that decodes stage's RGB565 stream, and PNG/GIF output.
+//! Gem Cave on a PC: in a window, in a terminal, or as a scripted run written to an
+//! animated GIF (`cargo run --release` at the workspace root picks one), and the pieces
+//! those share.
 
-pub mod art;
-pub mod framebuffer;
 pub mod image;
+pub mod pilot;
+pub mod play;
+pub mod terminal;
+pub mod window;

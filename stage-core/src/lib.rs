@@ -44,16 +44,16 @@ mod chunk;
 mod color;
 mod cull;
 pub mod format;
+#[cfg(feature = "framebuffer")]
+pub mod framebuffer;
 mod layer;
 mod paint;
 mod params;
 pub mod reference;
 mod render;
 mod rotation;
-#[cfg(feature = "testing")]
-pub mod testing;
 
-#[cfg(feature = "testing")]
+#[cfg(feature = "framebuffer")]
 extern crate alloc;
 
 pub use chunk::{BufferTooSmall, ChunkRenderer, RenderState, Scene, ROW_CACHE_PIXELS};

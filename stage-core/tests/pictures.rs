@@ -1,7 +1,7 @@
 //! What scenes look like, checked as text pictures: rotations of a sprite, a grid
 //! under a sprite and a text layer, the background, the viewport and the scale.
 
-use stage_core::testing::{Framebuffer, Legend};
+use stage_core::framebuffer::{Framebuffer, Legend};
 use stage_core::{
     Bank, Font, Grid, Layer, Palette, Rect, RenderParams, Rotation, Sprite, Text, TextChars,
     TileMap, WireColor,

@@ -1,9 +1,10 @@
-//! Checking what a scene renders in ordinary tests (feature `testing`, which needs
-//! `alloc`): a [`Framebuffer`] that receives renders the way a panel does, and
-//! assertions against small pictures written as text, with a readable diff on failure.
+//! A framebuffer on the host (feature `framebuffer`, which needs `alloc`): a
+//! [`Framebuffer`] receives renders the way a panel's memory does, for host front ends
+//! (PNG, GIF, a window) and for tests, which check what a scene renders against small
+//! pictures written as text, with a readable diff on failure.
 //!
 //! ```
-//! use stage_core::testing::{Framebuffer, Legend};
+//! use stage_core::framebuffer::{Framebuffer, Legend};
 //! use stage_core::{Bank, Layer, Palette, Rect, RenderParams, Sprite, WireColor};
 //!
 //! let mut bank = [0u8; 2048];
@@ -227,6 +228,41 @@ impl Legend {
     /// A legend from `(character, colour)` pairs.
     pub fn new(pairs: &[(char, WireColor)]) -> Self {
         Legend(pairs.to_vec())
+    }
+
+    /// A legend naming each entry of `palette` by a character of `chars` (the first 16),
+    /// e.g. `"0123456789abcdef"` to write a picture in palette indices. An entry whose
+    /// colour an earlier entry has is named by the earlier one.
+    ///
+    /// ```
+    /// use stage_core::framebuffer::Legend;
+    /// use stage_core::{Palette, WireColor};
+    /// let entries = [[0x00, 0x00], [0xFF, 0xFF], [0xF8, 0x00], [0x00, 0x00], [0x07, 0xE0], [0x00, 0x1F],
+    ///     [0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0], [0, 0]];
+    /// let legend = Legend::from_palette(&Palette::opaque(&entries), "0123456789abcdef");
+    /// assert_eq!(legend.char_of(WireColor::from_rgb565(0xFFFF)), '1');
+    /// assert_eq!(legend.char_of(WireColor::BLACK), '0');
+    /// ```
+    pub fn from_palette(palette: &crate::Palette<'_>, chars: &str) -> Self {
+        let mut pairs: Vec<(char, WireColor)> = Vec::new();
+        for (index, c) in (0..16u8).zip(chars.chars()) {
+            let color = palette.color(index);
+            if pairs.iter().all(|&(_, seen)| seen != color) {
+                pairs.push((c, color));
+            }
+        }
+        Legend(pairs)
+    }
+
+    /// This legend and `other`'s pairs (this legend's name wins for a colour both name).
+    #[must_use]
+    pub fn with(mut self, other: &Legend) -> Self {
+        for &(c, color) in &other.0 {
+            if self.0.iter().all(|&(_, seen)| seen != color) {
+                self.0.push((c, color));
+            }
+        }
+        self
     }
 
     /// The character for `color`, `?` if the legend doesn't name it.
