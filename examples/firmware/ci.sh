@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Builds, checks and measures the uGame 10 demo firmware, as CI runs it:
+# Builds, checks and measures the uGame 10 firmware (Gem Cave and the demo), as CI
+# runs it:
 #   bash examples/firmware/ci.sh
-# - the firmware is built exactly as a user builds it (`cargo build
-#   --release` in this directory: its own .cargo/config.toml, lockfile and
-#   target/), and its size is printed;
+# - the firmware is built exactly as a user builds it (`cargo build --release` in
+#   this directory: its own .cargo/config.toml, lockfile and target/), and its flash
+#   and RAM use are checked against the board (248 KB of flash after the bootloader,
+#   32 KB of RAM);
 # - it is converted to UF2;
 # - the game logic and graphics are tested on the host;
-# - the render cost of one frame is counted in a Cortex-M0+ emulator
-#   (unicorn from PyPI, in a venv under target/).
+# - the cost of the demo's frame and of Gem Cave's frames is counted in a Cortex-M0+
+#   emulator (unicorn from PyPI, in a venv under target/), which also measures the
+#   stack.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -26,12 +29,21 @@ elf=target/thumbv6m-none-eabi/release/ugame10-demo
 test -f "$elf" || { echo "expected $elf" >&2; exit 1; }
 
 echo "== firmware: size (flash = text + data, RAM = data + bss; the stack comes on top)"
-if command -v size >/dev/null; then size "$elf"; else llvm-size "$elf"; fi
+size_tool=size
+command -v size >/dev/null || size_tool=llvm-size
+for bin in gem-cave ugame10-demo; do
+    read -r text data bss _ < <("$size_tool" "target/thumbv6m-none-eabi/release/$bin" | tail -1)
+    flash=$((text + data))
+    ram=$((data + bss))
+    echo "$bin: flash $flash bytes of 253952 (256 KB less the 8 KB bootloader), static RAM $ram bytes of 32768"
+    [ "$flash" -le 253952 ] || { echo "$bin does not fit the flash" >&2; exit 1; }
+done
 
 echo "== firmware: clippy"
 cargo clippy --release --locked --all-targets -- -D warnings
 
 echo "== firmware: UF2"
+python3 tools/elf2uf2.py target/thumbv6m-none-eabi/release/gem-cave target/gem-cave.uf2
 python3 tools/elf2uf2.py "$elf" target/ugame10-demo.uf2
 
 host=$(rustc -vV | sed -n 's/^host: //p')
@@ -47,3 +59,5 @@ fi
 "$venv/bin/pip" install --quiet --disable-pip-version-check -r tools/requirements.txt
 "$venv/bin/python" tools/count_instructions.py \
     target/thumbv6m-none-eabi/release/render-bench --json target/render-cost.json
+"$venv/bin/python" tools/count_instructions.py \
+    target/thumbv6m-none-eabi/release/gem-cave-bench --json target/gem-cave-cost.json

@@ -37,6 +37,8 @@ use core::fmt;
 use embedded_hal::delay::DelayNs;
 use embedded_hal::digital::{self, OutputPin};
 use embedded_hal::spi::{self, Operation, SpiDevice};
+use stage_core::framebuffer::{Framebuffer, WriteError};
+use stage_core::Rect;
 
 /// One thing seen on the bus, in order.
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -265,7 +267,102 @@ impl Recorder {
     pub fn pending_polls(&self) -> usize {
         self.state.borrow().pending_polls
     }
+
+    /// Plays the stream so far into `screen` as a panel's memory takes it, and forgets
+    /// it: CASET (`0x2A`) and RASET (`0x2B`) set the window (in the controller's
+    /// addresses: `offsets`, the panel's column and row offsets, are subtracted), the
+    /// data after RAMWR (`0x2C`) fills it row by row. Other commands are ignored. So a
+    /// test can check what the panel shows after each frame (the screen keeps what
+    /// earlier frames left), not only the bytes sent.
+    ///
+    /// ```
+    /// use display_interface_spi::SPIInterface;
+    /// use stage_core::framebuffer::Framebuffer;
+    /// use stage_core::{Rect, RenderParams, WireColor};
+    /// use stage_hal::testing::Recorder;
+    /// use stage_hal::{panels, Display};
+    ///
+    /// let recorder = Recorder::new();
+    /// let mut display = Display::new(SPIInterface::new(recorder.spi(), recorder.dc()), panels::UGAME10);
+    /// let red = WireColor::from_rgb565(0xF800);
+    /// let params = RenderParams::new(Rect::new(2, 3, 4, 5)?).with_background(Some(red));
+    /// display.render(&[], &params, &mut [0u8; 64])?;
+    /// let mut screen = Framebuffer::new(128, 128);
+    /// assert_eq!(recorder.replay(&mut screen, panels::UGAME10.offsets())?, 1);
+    /// assert_eq!(screen.pixel(2, 3), Some(red));
+    /// assert_eq!(screen.pixel(4, 5), Some(WireColor::BLACK));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn replay(
+        &self,
+        screen: &mut Framebuffer,
+        offsets: (u16, u16),
+    ) -> Result<usize, ReplayError> {
+        let events = self.take_events();
+        let mut columns = None;
+        let mut rows = None;
+        let mut windows = 0;
+        let range = |data: Option<&Event>, offset: u16| match data {
+            Some(Event::Data(d)) if d.len() == 4 => {
+                let start = u16::from_be_bytes([d[0], d[1]]);
+                let end = u16::from_be_bytes([d[2], d[3]]);
+                match (start.checked_sub(offset), end.checked_sub(offset)) {
+                    (Some(s), Some(e)) if s <= e => Ok((s, e + 1)),
+                    _ => Err(ReplayError::BadAddress),
+                }
+            }
+            _ => Err(ReplayError::BadAddress),
+        };
+        for (i, event) in events.iter().enumerate() {
+            match event {
+                Event::Command(0x2A) => columns = Some(range(events.get(i + 1), offsets.0)?),
+                Event::Command(0x2B) => rows = Some(range(events.get(i + 1), offsets.1)?),
+                Event::Command(0x2C) => {
+                    let (Some((x0, x1)), Some((y0, y1))) = (columns, rows) else {
+                        return Err(ReplayError::NoWindow);
+                    };
+                    let window = Rect::new(x0, y0, x1, y1).map_err(|_| ReplayError::BadAddress)?;
+                    let data = match events.get(i + 1) {
+                        Some(Event::Data(d)) => d.as_slice(),
+                        _ => &[],
+                    };
+                    screen
+                        .write_window(window, data)
+                        .map_err(ReplayError::Write)?;
+                    windows += 1;
+                }
+                _ => {}
+            }
+        }
+        Ok(windows)
+    }
 }
+
+/// Why a recorded stream could not be played into a framebuffer
+/// ([`Recorder::replay`]).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[non_exhaustive]
+pub enum ReplayError {
+    /// RAMWR came before a column and a row range were set.
+    NoWindow,
+    /// A CASET or RASET without its four bytes, with an end before its start, or below
+    /// the panel's offsets.
+    BadAddress,
+    /// The window or its data do not fit the framebuffer.
+    Write(WriteError),
+}
+
+impl fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReplayError::NoWindow => f.write_str("RAMWR before CASET and RASET"),
+            ReplayError::BadAddress => f.write_str("a CASET or RASET the panel would not take"),
+            ReplayError::Write(e) => write!(f, "pixel data: {e}"),
+        }
+    }
+}
+
+impl core::error::Error for ReplayError {}
 
 /// The SPI device of a [`Recorder`].
 #[derive(Clone)]

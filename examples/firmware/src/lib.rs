@@ -1,14 +1,19 @@
-//! The demo's graphics and game logic, apart from the hardware: the
-//! firmware (`src/main.rs`) runs it on a uGame 10, the render benchmark
-//! (`src/bin/render_bench.rs`) renders the same frames in an emulator.
+//! What the firmware binaries share, apart from their `main`s: the demo's graphics and
+//! logic (`assets`, `game`), Gem Cave's art in flash (`cave_assets`), and on the
+//! microcontroller the board set-up (`board`). The render benchmarks
+//! (`src/bin/*_bench.rs`) run the same code in an emulator, and the host tests
+//! (`tests/host.rs`) on the PC.
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod assets;
+#[cfg(target_os = "none")]
+pub mod board;
+pub mod cave_assets;
 pub mod game;
 
-/// Halts on a panic (the demo has no output to report one on).
+/// Halts on a panic (the firmware has no output to report one on).
 #[cfg(target_os = "none")]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
