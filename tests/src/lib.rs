@@ -11,3 +11,8 @@ pub mod conformance;
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeSamples;
+
+/// The code samples of `docs/rust-games.md`, compiled and run as doc tests.
+#[doc = include_str!("../../docs/rust-games.md")]
+#[cfg(doctest)]
+pub struct RustGamesSamples;
