@@ -54,10 +54,15 @@ skipped). A file that is not such an image raises ValueError naming the file
 and what is wrong (size, colours, format, truncated data, bad compressed
 data, a pixel using a colour the palette lacks); a missing file raises
 OSError. Pictures of more than MAX_IMAGE_PIXELS pixels are refused before any
-memory is allocated for them. `PNG16`, `GIF16` and MicroPython-stage's GIF
+memory is allocated for them, and so is compressed data longer than the
+picture can need (PNG: twice the bytes of its filtered rows, GIF: 3 bytes a
+pixel, each plus 1 KiB), so that what a loader allocates does not grow with
+the file, whatever its headers say (tests/python_games/fuzz_assets.py checks
+this with hostile files in a fixed heap). `PNG16`, `GIF16` and MicroPython-stage's GIF
 helpers (`read_blockstream`, `EndOfData`, `LZWDict`, `lzw_decode`) live in
 stage_images.py, which is imported on first use (a module `__getattr__`), so
-that boards that only load BMP images don't hold that code in RAM.
+that boards that only load BMP images don't hold that code in RAM; `from
+stage import *` takes them too (and so imports stage_images).
 
 Where this module differs from the originals
 --------------------------------------------
@@ -551,8 +556,7 @@ class Sprite:
         self.z = z
         self.layer = _stage.Layer(1, 1, bank.buffer, self.palette)
         self._show()
-        self.px = int(x)
-        self.py = int(y)
+        self._updated()
 
     def _show(self):
         """Pushes frame, rotation and position to the layer; an out-of-range
@@ -584,9 +588,12 @@ class Sprite:
         """Does nothing (games still call it)."""
 
     def _updated(self):
-        """Records the current position as the one last drawn."""
-        self.px = int(self.x)
-        self.py = int(self.y)
+        """Records the current position as the one last drawn. (`px`, `py`
+        keep the originals' meaning: the world position here, the screen
+        position after `Stage.render_sprites`; `_wx`, `_wy` are always the
+        world position, which is what `render_sprites` redraws.)"""
+        self.px = self._wx = int(self.x)
+        self.py = self._wy = int(self.y)
 
 
 class Text:
@@ -769,12 +776,14 @@ class Stage:
         vy = int(self.vy)
         boxes = []
         for sprite in sprites:
-            x = int(sprite.x) - vx
-            y = int(sprite.y) - vy
-            self._add_box(boxes, sprite.px, sprite.py)
-            self._add_box(boxes, x, y)
-            sprite.px = x
-            sprite.py = y
+            wx = int(sprite.x)
+            wy = int(sprite.y)
+            self._add_box(boxes, sprite._wx - vx, sprite._wy - vy)
+            self._add_box(boxes, wx - vx, wy - vy)
+            sprite._wx = wx
+            sprite._wy = wy
+            sprite.px = wx - vx
+            sprite.py = wy - vy
         if boxes:
             self._render(boxes)
 

@@ -14,16 +14,20 @@ GIF87a/89a with extensions, local colour tables, several LZW code sizes, early
 clear codes and full tables), then mutated: truncated at every structural
 offset, header fields and sizes set to hostile values, palettes and chunks
 broken, zlib and LZW streams corrupted, bytes flipped and spliced (see
-MUTATIONS). Everything is seeded: case I of seed S is the same file on every
-run (--case I --keep DIR writes it to DIR).
+the mutate_* functions). Every run starts with fixed files: those that showed
+loader bugs, compressed data at stage's limit and one byte over it, and the
+largest pictures stage accepts (65536 pixels: 256x256, 1x65536, 65536x1).
+Everything is seeded: case I of seed S is the same file on every run
+(--case I --keep DIR writes it to DIR).
 
 Every file goes through every loader (tests/python_games/mp/fuzz_loaders.py):
 BMP16, PNG16 and GIF16 (read_header, read_palette, read_data),
 Bank.from_image, Bank.from_bmp16, Bank.from_gif16, and the class of the
 file's suffix reading into the buffer of a 16x16 Grid. The files run in
-batches, one MicroPython process a batch, with a fixed heap (-X heapsize, 512K
-by default: enough for the largest picture stage accepts, 65536 pixels, not
-for what a hostile header could ask). A loader passes when it
+batches, one MicroPython process a batch, with a fixed heap (-X heapsize, 1M
+by default: what the largest picture stage accepts needs at worst, a
+1x65536 8-bit PNG whose compressed data is at the limit, with room to spare;
+the hostile files ask for more). A loader passes when it
 
 * returns what the reference decoders below make of the file (stage's rules,
   written again independently of stage.py: the same picture, palette and
@@ -31,15 +35,16 @@ for what a hostile header could ask). A loader passes when it
   message starting with the file's name;
 * raises nothing else: no MemoryError (loaders must refuse sizes before they
   allocate), no IndexError, no crash of the VM;
-* takes less than --file-limit seconds (default 5) per file: a batch that
-  does not finish in time is killed, the file it was in is run alone to
-  classify it (hang, crash, slow), and the batch goes on after it;
+* takes less than --file-limit seconds (default 5) per file: a process that
+  reports no file for twice that (plus 2 s) is killed, the file it was in is
+  run alone to tell a hang, a crash or a failure of the batch only, and the
+  batch goes on after it;
 * leaves the heap as it found it (bytes allocated after gc.collect()).
 
-Two kinds of file are "either" (a ValueError or the reference's result both
-pass), counted apart: zlib streams declaring a window under 32 KiB (the
-firmware's inflate holds only that window, zlib does not care), and
-MicroPython's own quirks listed in Reference.
+PNGs whose zlib stream declares a window under 32 KiB are "either" (a
+ValueError or the reference's result both pass; counted apart): the
+firmware's inflate keeps only the declared window and refuses distances
+beyond it, which zlib reads.
 
 Prints the files made per kind and mutation, the outcomes per exception type
 and message (numbers shown as N), the time taken, and every failure with the
@@ -50,6 +55,7 @@ import argparse
 import collections
 import hashlib
 import os
+import queue
 import random
 import re
 import shutil
@@ -57,6 +63,8 @@ import struct
 import subprocess
 import sys
 import tempfile
+import textwrap
+import threading
 import time
 import zlib
 
@@ -441,23 +449,12 @@ def expectations(data, suffix, dialect):
 
 # ================================================================== valid images
 
-SIZES = ([(16, 256)] * 9
-         + [(1, 1), (2, 1), (1, 2), (5, 3), (8, 8), (13, 7), (16, 16), (3, 40), (31, 9), (16, 255)]
-         + [(64, 64), (128, 32), (16, 128), (17, 255), (100, 7)]
-         + [(256, 256), (1, 65536), (65536, 1)])
+# the sizes of the valid images besides banks (16x256); the largest ones are in fixed_cases()
+SIZES = [(1, 1), (2, 1), (1, 2), (5, 3), (8, 8), (13, 7), (16, 16), (3, 40), (31, 9), (16, 255),
+         (64, 64), (128, 32), (16, 128), (17, 255), (100, 7)]
 INTERESTING = [0, 1, 2, 3, 4, 7, 8, 15, 16, 17, 31, 32, 39, 40, 41, 54, 64, 108, 124, 127, 128,
                255, 256, 257, 4095, 4096, 32767, 32768, 60000, 65535, 65536, 65537,
                0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, -1, -2, -16, -256, -60000, -0x80000000]
-
-
-def pick_size(rng):
-    """Mostly banks (16x256), then small maps, a few large and a few maximal ones."""
-    r = rng.random()
-    if r < 0.45:
-        return 16, 256
-    if r < 0.97:
-        return rng.choice(SIZES[9:-3])
-    return rng.choice(SIZES[-3:])
 
 
 def picture(rng, width, height, colors):
@@ -483,8 +480,8 @@ class Base:
         self.label = label
 
 
-def make_bmp(rng, size=None, colors=None):
-    width, height = size or pick_size(rng)
+def make_bmp(rng, size, colors=None):
+    width, height = size
     n = colors or rng.choice([2, 3, 5, 8, 12, 15, 16, 16, 16])
     rows = picture(rng, width, height, n)
     rgb = images.palette_rgb(n, rng.randrange(1000))
@@ -541,8 +538,8 @@ def chunk(kind, body, crc=None, length=None):
     return {"kind": kind, "body": body, "crc": crc, "length": length}
 
 
-def make_png(rng, size=None, colors=None):
-    width, height = size or pick_size(rng)
+def make_png(rng, size, colors=None):
+    width, height = size
     n = colors or rng.choice([2, 3, 5, 8, 12, 15, 16, 16, 16])
     depth = rng.choice([4, 8])
     rows = picture(rng, width, height, n)
@@ -598,8 +595,8 @@ def png_bytes(parts):
     return bytes(out), marks
 
 
-def make_gif(rng, size=None, colors=None):
-    width, height = size or pick_size(rng)
+def make_gif(rng, size, colors=None):
+    width, height = size
     width, height = min(width, 65535), min(height, 65535)  # 16-bit fields
     n = colors or rng.choice([2, 3, 4, 5, 8, 12, 16, 16, 16])
     rows = picture(rng, width, height, n)
@@ -673,16 +670,19 @@ def gif_bytes(g):
 
 
 MAKERS = {"bmp": make_bmp, "png": make_png, "gif": make_gif}
+BANKS = 8  # banks in each kind's pool of valid images
 
 
-def base_pool(seed, per_kind=16):
-    """The valid images mutations start from: for each kind a 16-colour bank,
-    a 5-colour bank, then `per_kind` - 2 random ones."""
+def base_pool(seed, banks=BANKS):
+    """The valid images mutations start from, for each kind: `banks` banks
+    (16x256; the first of 16 colours, the second of 5) and one picture of
+    every other size but the largest, colours and options at random."""
     rng = random.Random("pool:%d" % seed)
     pool = {}
     for kind, make in MAKERS.items():
         pool[kind] = [make(rng, (16, 256), 16), make(rng, (16, 256), 5)]
-        pool[kind] += [make(rng) for _ in range(per_kind - 2)]
+        pool[kind] += [make(rng, (16, 256)) for _ in range(banks - 2)]
+        pool[kind] += [make(rng, size) for size in SIZES]
     return pool
 
 
@@ -935,7 +935,7 @@ def mutate_png(rng, base):
         else:
             set_idat(parts, stream, 1)
             at = next(i for i, c in enumerate(parts["chunks"]) if c["kind"] == b"IDAT")
-            parts["chunks"][at:at] = [chunk(b"IDAT", b"")] * rng.choice([10, 1000, 20000])
+            parts["chunks"][at:at] = [chunk(b"IDAT", b"")] * rng.choice([10, 1000, 5000])
             label = "png-idat-many"
     elif r < 0.98:
         parts["signature"] = bytes(b ^ (1 << rng.randrange(8)) if i == rng.randrange(8) else b
@@ -1119,6 +1119,8 @@ SPECIFIC = {"bmp": mutate_bmp, "png": mutate_png, "gif": mutate_gif}
 
 def generic(rng, base, pool):
     data = bytearray(base.data)
+    if len(data) < 2:
+        return data + bytes(rng.randrange(256) for _ in range(rng.randrange(1, 4))), "bytes-inserted"
     r = rng.random()
     if r < 0.3:
         at = rng.choice(base.marks) + rng.choice([-1, 0, 0, 1])
@@ -1161,7 +1163,8 @@ def fixed_cases():
     """The files every run starts with: (label, kind, bytes). First those that
     showed loader bugs, then the largest pictures stage accepts (which must
     load within the fixed heap)."""
-    rows = images.bank_picture(16)
+    # even columns 0: the rows read as 8-bit pixels too (8x256, same data length)
+    rows = [[v if x & 1 else 0 for x, v in enumerate(row)] for row in images.bank_picture(16)]
     rgb = images.palette_rgb(16)
     raw = png_filtered(rows, 16, 4, (0,))
     out = []
@@ -1170,7 +1173,7 @@ def fixed_cases():
         return png_bytes({"chunks": list(chunks)})[0]
 
     ihdr = chunk(b"IHDR", struct.pack(">IIBBBBB", 16, 256, 4, 3, 0, 0, 0))
-    ihdr8 = chunk(b"IHDR", struct.pack(">IIBBBBB", 16, 128, 8, 3, 0, 0, 0))
+    ihdr8 = chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 256, 8, 3, 0, 0, 0))
     plte = chunk(b"PLTE", b"".join(bytes(c) for c in rgb))
     plte2 = chunk(b"PLTE", b"".join(bytes(c) for c in reversed(rgb)))
     stream = zlib.compress(raw)
@@ -1242,7 +1245,8 @@ class Cases:
             return kind, data, "truncated"
         rng = random.Random("case:%d:%d" % (self.seed, i))
         kind = rng.choice(list(MAKERS))
-        base = rng.choice(self.pool[kind])
+        bases = self.pool[kind]
+        base = rng.choice(bases[:BANKS] if rng.random() < 0.45 else bases[BANKS:])
         r = rng.random()
         if r < 0.03:
             return kind, base.data, "valid"
@@ -1270,6 +1274,7 @@ def family(label):
 def normalise(message):
     """A message with quoted parts and numbers blanked, cut at "(", for counting."""
     message = re.sub(r"'[^']*'|\"[^\"]*\"", "'...'", message)
+    message = re.sub(r"(type )0x[0-9a-fA-F]+", r"\1N", message)  # GIF block types
     message = re.sub(r"-?\d+", "N", message)
     return message.split(" (")[0].strip()
 
@@ -1277,6 +1282,7 @@ def normalise(message):
 class Stats:
     def __init__(self):
         self.kinds = collections.Counter()
+        self.read = collections.Counter()  # files their own loader read
         self.families = collections.Counter()
         self.outcomes = collections.Counter()
         self.tolerated = collections.Counter()
@@ -1308,24 +1314,49 @@ def judge(expect, got):
     return None
 
 
-def start_micro(mp, inst, paths, list_file, heap, dialect):
-    with open(list_file, "w") as f:
-        f.write("\n".join(paths) + "\n")
-    env = dict(os.environ, MICROPYPATH=inst)
-    return subprocess.Popen([mp, "-X", "heapsize=" + heap, DRIVER, list_file, dialect], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+class Micro:
+    """One MicroPython process running fuzz_loaders.py over a list of files.
+    Threads read its output as it comes, each line with the time it came."""
 
+    def __init__(self, mp, inst, paths, list_file, heap, dialect):
+        with open(list_file, "w") as f:
+            f.write("\n".join(paths) + "\n")
+        env = dict(os.environ, MICROPYPATH=inst)
+        self.started = time.time()
+        self.proc = subprocess.Popen([mp, "-X", "heapsize=" + heap, DRIVER, list_file, dialect], env=env,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.lines = queue.Queue()
+        self.err = []
+        threading.Thread(target=self._pump, daemon=True).start()
+        self.err_thread = threading.Thread(target=lambda: self.err.append(self.proc.stderr.read()), daemon=True)
+        self.err_thread.start()
 
-def finish_micro(proc, timeout):
-    """(lines, status, stderr, timed out)."""
-    try:
-        out, err = proc.communicate(timeout=timeout)
+    def _pump(self):
+        for line in self.proc.stdout:
+            self.lines.put((time.time(), line.decode(errors="replace").rstrip("\n")))
+        self.lines.put((time.time(), None))
+
+    def collect(self, quiet_limit):
+        """Waits for the end, killing the process when no line comes for
+        `quiet_limit` seconds; returns (lines, status, stderr, timed out)."""
+        lines = []
+        last = self.started
         timed_out = False
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        out, err = proc.communicate()
-        timed_out = True
-    return out.decode(errors="replace").splitlines(), proc.returncode, err.decode(errors="replace"), timed_out
+        while True:
+            try:
+                when, line = self.lines.get(timeout=max(0.0, last + quiet_limit - time.time()))
+            except queue.Empty:
+                self.proc.kill()
+                timed_out = True
+                break
+            if line is None:
+                break
+            lines.append(line)
+            last = when
+        status = self.proc.wait()
+        self.err_thread.join(5)
+        err = b"".join(self.err).decode(errors="replace")
+        return lines, status, err, timed_out
 
 
 class Runner:
@@ -1336,6 +1367,8 @@ class Runner:
         self.work = work
         self.cases = Cases(args.seed)
         self.stats = Stats()
+        # a process that prints nothing for this long is stuck in a file
+        self.quiet_limit = 2 * args.file_limit + 2
 
     def reproduce(self, i):
         return "python3 tests/python_games/fuzz_assets.py --seed %d --case %d --keep DIR" % (self.args.seed, i)
@@ -1376,6 +1409,8 @@ class Runner:
         if ms > self.args.file_limit * 1000:
             self.fail(i, kind, label, "took %d ms (limit %d s)" % (ms, self.args.file_limit))
         got = dict(f.split("=", 1) for f in fields[2:])
+        if got.get("BPG"["bmp png gif".split().index(kind)], "").startswith("ok:"):
+            self.stats.read[kind] += 1
         for op in OPS:
             outcome = got.get(op, "missing:no outcome")
             if outcome.startswith("ok:"):
@@ -1395,8 +1430,7 @@ class Runner:
         pending = batch
         while pending:
             started = time.time()
-            limit = 20 + self.args.file_limit + 0.2 * len(pending)
-            lines, status, err, timed_out = finish_micro(proc, limit)
+            lines, status, err, timed_out = proc.collect(self.quiet_limit)
             self.stats.micro += time.time() - started
             done = [l for l in lines if l and l[0].isdigit()]
             for record, line in zip(pending, done):
@@ -1418,31 +1452,40 @@ class Runner:
             self.alone(culprit, dialect, timed_out, status, err)
             pending = pending[len(done) + 1:]
             if pending:
-                proc = start_micro(self.mp, self.inst, [r[3] for r in pending],
-                                   os.path.join(self.work, "rest.txt"), self.args.heap, dialect)
+                proc = Micro(self.mp, self.inst, [r[3] for r in pending],
+                             os.path.join(self.work, "rest.txt"), self.args.heap, dialect)
 
     def alone(self, record, dialect, timed_out, status, err):
         """Runs the file a batch stopped in by itself and reports what it does."""
         i, kind, label, path, expect = record
-        proc = start_micro(self.mp, self.inst, [path], os.path.join(self.work, "alone.txt"), self.args.heap, dialect)
-        lines, status2, err2, timed_out2 = finish_micro(proc, self.args.file_limit * 2 + 5)
+        proc = Micro(self.mp, self.inst, [path], os.path.join(self.work, "alone.txt"), self.args.heap, dialect)
+        lines, status2, err2, timed_out2 = proc.collect(self.quiet_limit)
         if timed_out2:
-            self.fail(i, kind, label, "hangs (more than %d s)" % (self.args.file_limit * 2 + 5))
+            self.fail(i, kind, label, "hangs (no result after %d s)" % self.quiet_limit)
         elif status2 != 0 or not any(l.startswith("END") for l in lines):
             self.fail(i, kind, label, "crashes MicroPython (status %s): %s" % (status2, err2.strip()[-300:]))
         else:
-            self.check_file(record, [l for l in lines if l[0].isdigit()][0])
+            self.check_file(record, [l for l in lines if l and l[0].isdigit()][0])
             what = "timed out" if timed_out else "stopped with status %s" % status
             self.fail(i, kind, label, "the batch %s in this file, which passes alone: %s" % (what, err.strip()[-300:]))
 
+    def smoke(self):
+        """Runs the driver on no file: it must start and end cleanly."""
+        proc = Micro(self.mp, self.inst, [], os.path.join(self.work, "none.txt"), self.args.heap, "cp")
+        lines, status, err, timed_out = proc.collect(self.quiet_limit)
+        if status != 0 or not lines or not lines[-1].startswith("END\t0\t"):
+            sys.exit("fuzz_assets.py: %s does not run (exit %s):\n%s%s"
+                     % (os.path.relpath(DRIVER, ROOT), status, "\n".join(lines), err))
+
     def run(self, numbers):
+        self.smoke()
         size = self.args.batch
         chunks = [numbers[k:k + size] for k in range(0, len(numbers), size)]
         if not chunks:
             return
         batch, dialect = self.make_batch(0, chunks[0])
-        proc = start_micro(self.mp, self.inst, [r[3] for r in batch],
-                           os.path.join(self.work, "list-0.txt"), self.args.heap, dialect)
+        proc = Micro(self.mp, self.inst, [r[3] for r in batch],
+                     os.path.join(self.work, "list-0.txt"), self.args.heap, dialect)
         for k in range(len(chunks)):
             nxt = self.make_batch(k + 1, chunks[k + 1]) if k + 1 < len(chunks) else None
             self.run_batch(batch, dialect, proc)
@@ -1452,8 +1495,17 @@ class Runner:
                 print("  ... %d files, %d failures" % (self.stats.files, len(self.stats.failures)), flush=True)
             if nxt:
                 batch, dialect = nxt
-                proc = start_micro(self.mp, self.inst, [r[3] for r in batch],
-                                   os.path.join(self.work, "list-%d.txt" % ((k + 1) % 2)), self.args.heap, dialect)
+                proc = Micro(self.mp, self.inst, [r[3] for r in batch],
+                             os.path.join(self.work, "list-%d.txt" % ((k + 1) % 2)), self.args.heap, dialect)
+
+
+def summary(runner, elapsed):
+    s = runner.stats
+    loads = sum(s.outcomes.values())
+    read = s.outcomes["ok (read)"]
+    return ("fuzz_assets: seed %d, %d files (%s), %d loads: %d read, %d refused; %d failures (%.1f s)"
+            % (runner.args.seed, s.files, ", ".join("%s %d" % kv for kv in sorted(s.kinds.items())),
+               loads, read, loads - read, len(s.failures), elapsed))
 
 
 def report(runner, elapsed, out=print):
@@ -1462,8 +1514,12 @@ def report(runner, elapsed, out=print):
     out("fuzz_assets: seed %d, %d files (%s) in %d batches, heap %s, %d operations a file"
         % (args.seed, s.files, ", ".join("%s %d" % kv for kv in sorted(s.kinds.items())), s.batches,
            args.heap, len(OPS)))
+    out("  read by the loader of their kind: %s"
+        % ", ".join("%s %d (%.0f%%)" % (k, s.read[k], 100.0 * s.read[k] / max(1, s.kinds[k])) for k in sorted(s.kinds)))
     fams = sorted(s.families.items(), key=lambda kv: (-kv[1], kv[0]))
-    out("  mutations (%d kinds): %s" % (len(fams), ", ".join("%s %d" % kv for kv in fams)))
+    text = "mutations (%d kinds): %s" % (len(fams), ", ".join("%s %d" % kv for kv in fams))
+    for line in textwrap.wrap(text, 100, initial_indent="  ", subsequent_indent="    ", break_on_hyphens=False):
+        out(line)
     total = sum(s.outcomes.values())
     out("  outcomes (%d loads):" % total)
     items = sorted(s.outcomes.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -1535,11 +1591,8 @@ def main(argv=None):
                 print("wrote %s (%s, %d bytes)" % (path, label, len(data)))
         runner.run(numbers)
         elapsed = time.time() - started
-    if args.quiet:
-        lines = []
-        report(runner, elapsed, lines.append)
-        print(lines[0])
-        print(lines[-1] if not runner.stats.failures else "\n".join(l for l in lines if not l.startswith("    ")))
+    if args.quiet and not runner.stats.failures:
+        print(summary(runner, elapsed))
     else:
         report(runner, elapsed)
     return 1 if runner.stats.failures else 0

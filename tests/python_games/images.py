@@ -332,6 +332,7 @@ def good_files():
         files.append(("filter-mixed-d%d.png" % depth,
                       png(rows, colors, depth, (0, 1, 2, 3, 4, 4, 3, 2, 1), split=5), rows, 16, colors))
     files.append(("bank-trns.png", png(rows, colors, 4, (4,), trns=True), rows, 16, colors))
+    files.append(("bank-many-idat.png", _png_many_idat(png(rows, colors, 8, (1,), split=3)), rows, 16, colors))
     files.append(("bank-87a.gif", gif(rows, colors, version=b"87a", extensions=False), rows, 16, colors))
     files.append(("bank-local.gif", gif(rows, colors, local=True), rows, 16, colors))
     files.append(("bank-clears.gif", gif(rows, colors, clear_every=37, block_size=17), rows, 16, colors))
@@ -395,6 +396,10 @@ def bad_files():
         ("cut-chunk.png", good_png[:200], "truncated"),
         ("huge.png", b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", 60000, 60000, 4, 3, 0, 0, 0)) + png_chunk(b"IEND", b""), "too large"),
         ("critical.png", png(rows, colors, extra=[(b"ABCD", b"xx")]), "unknown critical chunk"),
+        ("second-ihdr.png", _png_insert(good_png, b"IEND", png_chunk(b"IHDR", good_png[16:29])), "more than one 'IHDR' chunk"),
+        ("second-plte.png", _png_insert(good_png, b"IDAT", png_chunk(b"PLTE", bytes(48))), "more than one 'PLTE' chunk"),
+        ("plte-huge.png", _png_idat(rows, colors, zlib.compress(bytes(2304)), plte=bytes(30000)), "more than 16 colours"),
+        ("idat-padded.png", _png_idat(rows, colors, zlib.compress(bytes(2304)) + bytes(7000)), "too much compressed data"),
         ("size.png", png([[1] * 16] * 255, colors), "16x256"),
         # GIF
         ("not-gif.gif", b"GIF88a" + good_gif[6:], "not a GIF"),
@@ -412,6 +417,7 @@ def bad_files():
         ("code-size.gif", gif(rows, colors, min_size=1, lzw=b"\x00"), "code size"),
         ("size.gif", gif([[1] * 8] * 256, colors), "16x256"),
         ("ext-cut.gif", good_gif[:13 + 48 + 20], "truncated"),
+        ("data-padded.gif", good_gif[:-2] + (b"\xff" + bytes(255)) * 60 + good_gif[-2:], "too much image data"),
         # Bank.from_image
         ("picture.jpg", good_bmp, "unsupported format"),
     ]
@@ -447,13 +453,27 @@ def _png_raw(rows, colors, bad_filter=None, cut=0):
     return _png_idat(rows, colors, zlib.compress(bytes(raw)))
 
 
-def _png_idat(rows, colors, idat):
+def _png_idat(rows, colors, idat, plte=None):
     out = b"\x89PNG\r\n\x1a\n"
     out += png_chunk(b"IHDR", struct.pack(">IIBBBBB", 16, len(rows), 4, 3, 0, 0, 0))
-    out += png_chunk(b"PLTE", b"".join(bytes(c) for c in colors))
+    out += png_chunk(b"PLTE", b"".join(bytes(c) for c in colors) if plte is None else plte)
     out += png_chunk(b"IDAT", idat)
     out += png_chunk(b"IEND", b"")
     return out
+
+
+def _png_insert(data, kind, chunk):
+    """`data` with `chunk` inserted before the first chunk of type `kind`."""
+    at = data.index(kind) - 4
+    return data[:at] + chunk + data[at:]
+
+
+def _png_many_idat(data):
+    """A PNG with 2000 empty IDAT chunks around its data (a valid file)."""
+    empty = png_chunk(b"IDAT", b"") * 1000
+    at = data.index(b"IDAT") - 4
+    end = data.index(b"IEND") - 4
+    return data[:at] + empty + data[at:end] + empty + data[end:]
 
 
 def _png_bad_crc(data):

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Runs the tests of stage's Python side (CPython 3 drives a real MicroPython).
 
-    python3 tests/python_games/run.py [--mpy FILE] [-k WORD]
+    python3 tests/python_games/run.py [--mpy FILE] [--quick] [-k WORD]
 
 1. checks that stage.py's FONT is what tools/make_font.py makes of font.txt
    and pew.py's _FONT what tools/make_pew_font.py makes;
@@ -15,7 +15,11 @@
 4. runs run_game.py as a user would: exit codes, --frames, --keys, --out,
    --every, --size, --stats, STAGE_SPRITES, a game file instead of a
    directory, keys given to waiting games, on the game in game/ and on small
-   games made here.
+   games made here;
+5. fuzzes the image loaders with hostile files (fuzz_assets.py, 3000 files;
+   500 with --quick)
+   and checks that scenes drawn through stage.py and _stage.mpy give the
+   bytes stage-core's conformance runner draws (same_bytes.py --self-test).
 
 Exits 1 if anything fails. MICROPYTHON names the micropython command (default
 .venv/bin/micropython); -k runs only the checks whose name contains WORD.
@@ -32,6 +36,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
+import games  # noqa: E402
 import images  # noqa: E402
 import install  # noqa: E402
 
@@ -54,14 +59,17 @@ class Suite:
         self.failures = []
         self.count = 0
 
-    def check(self, name, fn):
+    def check(self, name, fn, show=False):
+        """Runs fn; with show, prints what it returns under the "ok" line."""
         if self.only and self.only not in name:
             return
         self.count += 1
         start = time.time()
         try:
-            fn()
+            result = fn()
             print("  ok    %-46s (%.1f s)" % (name, time.time() - start))
+            if show and result:
+                print("        " + result)
         except Exception as e:
             self.failures.append(name)
             what = str(e) if isinstance(e, AssertionError) else "%s: %s" % (type(e).__name__, e)
@@ -498,6 +506,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mpy", help="the _stage.mpy to test (default target/mpy/x64/_stage.mpy)")
     ap.add_argument("-k", dest="only", help="run only the checks whose name contains this")
+    ap.add_argument("--quick", action="store_true", help="a shorter fuzz run (500 files)")
     args = ap.parse_args()
     mp = micropython()
     stage_mpy = args.mpy or os.path.join(ROOT, "target", "mpy", "x64", "_stage.mpy")
@@ -551,8 +560,24 @@ def main():
             expect(code == 0 and out.count(".mpy") == 2, out + err)
 
         s.check("the compiled install loads stage.mpy", compiled_is_used)
-        games = make_games(os.path.join(tmp, "games"))
-        runner_checks(s, tmp, games)
+        made = make_games(os.path.join(tmp, "games"))
+        runner_checks(s, tmp, made)
+        for name, fn in games.checks(mp, inst, os.path.join(tmp, "example-frames")):
+            s.check(name, fn, show=True)
+
+        def tool(script, *options):
+            """Runs fuzz_assets.py or same_bytes.py on the install; returns its output."""
+            p = subprocess.run([sys.executable, os.path.join(HERE, script), "--install", inst] + list(options),
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=900)
+            out = p.stdout.decode(errors="replace")
+            expect(p.returncode == 0, "exit %d\n%s" % (p.returncode, out[-4000:]))
+            return out.strip().splitlines()
+
+        fuzz = ["--quiet"] + (["--count", "500"] if args.quick else [])
+        s.check("fuzz_assets.py: hostile images, every loader", lambda: tool("fuzz_assets.py", *fuzz)[0],
+                show=True)
+        s.check("same_bytes.py: stage.py and stage-core agree", lambda: tool("same_bytes.py", "--self-test")[-1],
+                show=True)
     elapsed = time.time() - started
     if s.failures:
         print("\nFAILED %d of %d: %s" % (len(s.failures), s.count, ", ".join(s.failures)))

@@ -66,7 +66,7 @@ LEVEL_WIDTH = level.width * 16
 LEVEL_HEIGHT = level.height * 16
 
 hud = stage.Text(16, 1)         # the coin counter, top-left of the screen
-message = stage.Text(12, 2)     # "YOU WIN!", in the middle of the screen
+message = stage.Text(12, 2)     # "YOU WIN!", near the top of the screen
 
 
 def solid(x, y):
@@ -179,6 +179,7 @@ def place_texts():
 
 
 def show_coins():
+    hud.clear()                 # "COINS 9/14" is shorter than "COINS 10/14"
     hud.cursor(0, 0)
     hud.text("COINS %d/%d" % (coins, total))
     game.render_block(game.vx, game.vy, game.vx + 16 * 8, game.vy + 8)
@@ -253,7 +254,7 @@ while True:
             won = True              # the hero stops running and lands
             message.cursor(0, 0)
             message.text("  YOU WIN!\n")
-            message.text("  PRESS X", highlight=True)
+            message.text("  PRESS X", True)   # True: highlighted
             game.render_block(message.x, message.y, message.x + 12 * 8, message.y + 16)
             play_sound("win.wav")
 

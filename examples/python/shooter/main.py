@@ -53,9 +53,9 @@ sky.tile(planet_x + 1, 2, PLANET + 1)
 sky.tile(planet_x, 3, PLANET + 2)
 sky.tile(planet_x + 1, 3, PLANET + 3)
 
-hud = stage.Text(16, 1)         # score and lives, on the top line
-message = stage.Text(16, 5)     # the title and the end of a game
-message.move(0, 48)
+hud = stage.Text(game.width // 8, 1)    # score and lives, on the top line
+message = stage.Text(16, 5)             # the title and the end of a game
+message.move((game.width - 16 * 8) // 2, 48)
 
 
 class Alien(stage.Sprite):
@@ -98,18 +98,22 @@ def play_sound(name):
 
 
 def show_hud(score, lives):
+    # The score on the left, the lives on the right, spaces between.
+    # (cursor() can't put the lives there: like the original stage's, it
+    # keeps the column below the text's height, which is 1 here.)
     hud.cursor(0, 0)
-    hud.text("%04d     LIVES %d" % (score, lives))
-    game.render_block(0, 0, 16 * 8, 8)
+    hud.text("%04d" % score + " " * (hud.width - 11) + "LIVES %d" % lives)
+    game.render_block(0, 0, game.width, 8)
 
 
 def show_message(lines):
     """Writes up to 5 lines in the middle of the screen, each centred."""
     message.clear()
     for row, line in enumerate(lines):
-        message.cursor((16 - len(line)) // 2, row)
-        message.text(line, highlight=(row == 0))
-    game.render_block(0, message.y, 16 * 8, message.y + 5 * 8)
+        message.cursor(0, row)
+        # The second argument highlights the text: only the first line.
+        message.text(" " * ((16 - len(line)) // 2) + line, row == 0)
+    game.render_block(message.x, message.y, message.x + 16 * 8, message.y + 5 * 8)
 
 
 def wait_for_x():
@@ -132,7 +136,8 @@ def lowest_alien(column):
 
 
 def play():
-    """One game, until the aliens are all gone (True) or they win (False)."""
+    """One game. Returns (won, score): won is True when the aliens are all
+    gone, False when they land or the ship is hit once too often."""
     score = 0
     lives = LIVES
     left = len(aliens)

@@ -297,19 +297,33 @@ class Buttons:
     previous call."""
 
     def get_pressed(self):
-        global polls, _pressed
-        polls += 1
-        watch()
+        global _pressed
+        poll()
         mask = keys | _pressed
         _pressed = 0
         return mask
 
 
+def poll():
+    """Counts a look at the buttons (get_pressed, keypad events) for watch()."""
+    global polls
+    polls += 1
+    watch()
+
+
+#: Functions called with (old mask, new mask) at every press(): the keypad
+#: scanners, which so never miss a change.
+listeners = []
+
+
 def press(mask):
     """Holds exactly the keys of `mask` (ugame.K_* bits) from now on."""
     global keys, _pressed
+    old = keys
     _pressed |= mask & ~keys
     keys = mask
+    for f in listeners:
+        f(old, mask)
 
 
 buttons = Buttons()
@@ -343,12 +357,22 @@ def pin(name):
 
 # ------------------------------------------------------------------ audio
 
-_opened = {}
+#: The names of the files run_game.py's open() made, by id(): the files
+#: themselves are not kept, so that those a game drops are collected and
+#: closed (keeping them ran out of file descriptors in games that open a
+#: sound for every play). Two generations of NAMES_KEPT names bound the table.
+NAMES_KEPT = 256
+_names = {}
+_older = {}
 
 
 def remember_name(f, name):
     """Remembers the file name of an open file (run_game.py's open())."""
-    _opened[f] = name
+    global _names, _older
+    if len(_names) >= NAMES_KEPT:
+        _older = _names
+        _names = {}
+    _names[id(f)] = name
 
 
 def file_name(f):
@@ -362,10 +386,8 @@ def file_name(f):
     inner = getattr(f, "file", None)
     if inner is not None and inner is not f:
         return file_name(inner)
-    try:
-        return _opened.get(f) or repr(f)
-    except TypeError:
-        return repr(f)
+    key = id(f)
+    return _names.get(key) or _older.get(key) or repr(f)
 
 
 class Sound:

@@ -39,32 +39,15 @@ def __getattr__(name):
     return _headless.pin(name)
 
 
-class _Bus:
-    """A bus nothing answers on (board.I2C(), board.SPI())."""
-
-    def try_lock(self):
-        return True
-
-    def unlock(self):
-        pass
-
-    def scan(self):
-        return []
-
-    def configure(self, **kwargs):
-        pass
-
-    def deinit(self):
-        pass
-
-
 def I2C():
-    return _Bus()
+    """The board's I2C bus: nothing answers on it (busio.I2C)."""
+    import busio
+    return busio.I2C()
 
 
 def SPI():
-    return _Bus()
+    import busio
+    return busio.SPI()
 
 
-def STEMMA_I2C():
-    return _Bus()
+STEMMA_I2C = I2C

@@ -64,5 +64,9 @@ class FourWire:
 
 def Display(display_bus, init_sequence, *, width=128, height=128, **kwargs):
     """The headless display (configured to this size if it doesn't exist yet)."""
-    _headless.configure(width, height)
+    try:
+        _headless.configure(width, height)
+    except ValueError as e:
+        raise ValueError("%s, the game asks for %dx%d (run it with --size %dx%d)"
+                         % (e, width, height, width, height))
     return _headless.display()

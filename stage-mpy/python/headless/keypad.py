@@ -1,8 +1,9 @@
 """keypad for the headless console: key events made from the scripted keys.
 
-Each scanner compares the keys held now with what it reported last, whenever
-the game looks at its events, and queues a press or release event for each
-key that changed."""
+Each scanner queues a press or release event for each of its keys at every
+change of the keys held (so no change is missed, however rarely the game
+looks), and press events for the keys held when it is made or reset. Looking
+at the events counts as polling the buttons for run_game.py's watch."""
 
 import _headless
 
@@ -32,7 +33,7 @@ class EventQueue:
         self.overflowed = False
 
     def _fill(self):
-        self._scanner._scan(self._events)
+        _headless.poll()
 
     def get(self):
         self._fill()
@@ -63,28 +64,25 @@ class EventQueue:
 class _Scanner:
     def __init__(self, key_bits):
         self._bits = key_bits
-        self._last = 0
         self.key_count = len(key_bits)
         self.events = EventQueue(self)
+        self.reset()
+        self._listener = self._changed
+        _headless.listeners.append(self._listener)
 
-    def _held(self):
-        keys = _headless.keys
-        return [bool(bit and keys & bit) for bit in self._bits]
-
-    def _scan(self, queue):
-        held = self._held()
+    def _changed(self, old, new):
         now = _headless.clock.us // 1000
-        for i, down in enumerate(held):
-            was = bool(self._last >> i & 1)
-            if down != was:
-                queue.append(Event(i, down, now))
-                self._last ^= 1 << i
+        for i, bit in enumerate(self._bits):
+            if bit & (old ^ new):
+                self.events._events.append(Event(i, bool(new & bit), now))
 
     def reset(self):
-        self._last = 0
+        """Takes every key as released: those held now give press events."""
+        self._changed(0, _headless.keys)
 
     def deinit(self):
-        pass
+        if self._listener in _headless.listeners:
+            _headless.listeners.remove(self._listener)
 
     def __enter__(self):
         return self

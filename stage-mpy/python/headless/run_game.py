@@ -30,8 +30,9 @@ call. Frame 1 is what the game does before its first tick().
                blank lines are ignored. A game that waits without
                finishing frames (a menu that polls the buttons without
                tick(), a pause that sleeps until a key) gets the next line
-               early, after 1000 button polls or 10 s of game time without
-               a tick(); the lines after it keep their frame numbers.
+               early, after 1000 button polls (ugame's get_pressed(),
+               keypad's events) or 10 s of game time without a tick();
+               the lines after it keep their frame numbers.
   --out DIR    write the panel as DIR/frame-NNNNN.png (NNNNN: the frame
                number, 5 digits), RGB 8 bits, at the end of the last frame;
   --every K    and also at the end of every K-th frame (K, 2K, ...).

@@ -150,6 +150,31 @@ def audio_records_what_is_played():
 
 
 @test
+def remembered_files_still_close():
+    # run_game.py's open() remembers the name of every file a game opens (for
+    # the audio log); a game that opens a sound for every play and drops it
+    # must not run out of file descriptors because of that.
+    import gc
+    import os
+    try:
+        before = len(os.listdir("/proc/self/fd"))
+    except OSError:
+        return      # no /proc to count open files with
+    kept = open(sys.argv[0], "rb")
+    _headless.remember_name(kept, "music.wav")
+    for i in range(300):
+        f = open(sys.argv[0], "rb")
+        _headless.remember_name(f, "shot.wav")
+        eq(_headless.file_name(f), "shot.wav")
+        f = None
+    gc.collect()
+    left = len(os.listdir("/proc/self/fd")) - before
+    check(left <= 5, "%d of 300 dropped files still open" % (left - 1))
+    eq(_headless.file_name(kept), "music.wav", "an older file keeps its name")
+    kept.close()
+
+
+@test
 def virtual_clock():
     import time
     clock = _headless.clock
@@ -240,6 +265,8 @@ def keypad_events():
     _headless.press(ugame.K_O)
     e = keys.events.get()
     eq((e.key_number, e.released), (1, True))
+    _headless.press(0)
+    keys.events.clear()
     sr = keypad.ShiftRegisterKeys(clock=board.BUTTON_CLOCK, data=board.BUTTON_OUT,
                                   latch=board.BUTTON_LATCH, key_count=8, value_when_pressed=True)
     _headless.press(ugame.K_START | ugame.K_LEFT)
@@ -248,6 +275,24 @@ def keypad_events():
         got.append(sr.events.get().key_number)
     eq(got, [2, 7], "PyBadge order")
     _headless.press(0)
+    sr.deinit()
+    _headless.press(ugame.K_X)
+    _headless.press(0)
+    got = []
+    while keys.events:
+        e = keys.events.get()
+        got.append((e.key_number, e.pressed))
+    eq(got, [(0, True), (0, False)], "a press and release between two looks")
+    eq(len(sr.events), 2, "no events after deinit (the START and LEFT releases before it)")
+    _headless.press(ugame.K_O)
+    late = keypad.Keys((board.BUTTON_O,), value_when_pressed=False)
+    e = late.events.get()
+    eq((e.key_number, e.pressed), (0, True), "held when made: pressed")
+    late.reset()
+    eq(len(late.events), 1, "reset: pressed again")
+    _headless.press(0)
+    late.deinit()
+    keys.deinit()
 
 
 @test
@@ -260,6 +305,15 @@ def gamepad_neopixel_displayio():
     _headless.press(ugame.K_RIGHT | ugame.K_START)
     eq(pad.get_pressed(), 6)
     _headless.press(0)
+    import digitalio
+    import gamepadshift
+    shift = gamepadshift.GamePadShift(digitalio.DigitalInOut(board.BUTTON_CLOCK),
+                                      digitalio.DigitalInOut(board.BUTTON_OUT),
+                                      digitalio.DigitalInOut(board.BUTTON_LATCH))
+    _headless.press(ugame.K_LEFT | ugame.K_X | ugame.K_START)
+    eq(shift.get_pressed(), 0x80 | 0x02 | 0x04, "PyBadge bits: LEFT, A, START")
+    _headless.press(0)
+    eq(shift.get_pressed(), 0)
     px = neopixel.NeoPixel(board.NEOPIXEL, 5, brightness=0.1, auto_write=False)
     px[1] = (1, 2, 3)
     px.fill(0x040506)
@@ -271,6 +325,22 @@ def gamepad_neopixel_displayio():
     g.append(1)
     ugame.display.show(g)
     check(ugame.display.root_group is g, "show")
+
+
+@test
+def i2c_bus_without_devices():
+    import board
+    import busio
+    for bus in (board.I2C(), board.STEMMA_I2C(), busio.I2C(board.SCL, board.SDA)):
+        check(bus.try_lock(), "lock")
+        eq(bus.scan(), [])
+        e = raises(OSError, bus.writeto, 0x19, b"\x24\x80")
+        eq(e.errno, 19, "ENODEV")
+        check("0x19" in str(e), str(e))
+        raises(OSError, bus.readfrom_into, 0x19, bytearray(6))
+        raises(OSError, bus.writeto_then_readfrom, 0x19, b"\x0f", bytearray(1))
+        bus.unlock()
+    board.SPI().write(b"\x00")
 
 
 @test
@@ -297,6 +367,22 @@ def watchdog_stops_hanging_games():
         check(not e.error and "10 s of game time" in e.reason, e.reason)
     finally:
         _headless.set_limits(None, None)
+
+
+@test
+def keypad_loops_count_as_polls():
+    import board
+    import keypad
+    keys = keypad.Keys((board.BUTTON_X,), value_when_pressed=False)
+    _headless.set_limits(20, 10)
+    try:
+        _headless.frame_done()
+        for _ in range(20):
+            keys.events.get()
+        raises(_headless.StopRun, keys.events.get)
+    finally:
+        _headless.set_limits(None, None)
+        keys.deinit()
 
 
 @test

@@ -584,6 +584,22 @@ def render_sprites_off_screen_and_viewport():
 
 
 @test
+def render_sprites_with_a_viewport_leaves_no_trail():
+    # A sprite made, drawn with the rest at a viewport, then moved: the box it
+    # left is where it was on the screen, not where its world position would
+    # be without the viewport.
+    s, screen, sp = sprite_stage(1, [(30, 30)])
+    s.vx = s.vy = 10
+    s.render_block()
+    eq(screen.pixel(27, 27), RED, "the dot drawn at its world position less the viewport")
+    screen.windows = []
+    sp[0].move(34, 30)
+    s.render_sprites(sp)
+    eq(screen.rects(), [(20, 20, 39, 35)], "the old and the new box, on the screen")
+    eq((screen.pixel(27, 27), screen.pixel(31, 27)), (0x0000, RED), "no trail; the dot moved")
+
+
+@test
 def render_sprites_in_the_mp_dialect():
     s, screen, sp = sprite_stage(1, [(120, 120)])
     s.layers = sp
