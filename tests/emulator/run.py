@@ -243,13 +243,20 @@ def main(argv=None):
             rows = ctx.perf.get(arch)
             if not rows:
                 continue
-            total_i = sum(r[1] for r in rows)
-            total_p = sum(r[2] for r in rows)
-            big = [f"{cid} {i / p:.1f}" for cid, i, p, _ in rows if p >= 10000]
-            stack = max(r[3] for r in rows)
+            total_i = sum(r["instructions"] for r in rows)
+            total_p = sum(r["pixels"] for r in rows)
+            stack = max(r["stack"] for r in rows)
             avg = f"{total_i / total_p:.1f}" if total_p else "-"
-            print(f"  {arch:9}  {avg} over {len(rows)} renders ({total_p} px)"
-                  + (f"; {', '.join(big)}" if big else "") + f"; deepest stack {stack} B")
+            print(f"  {arch:9}  {avg} over {len(rows)} renders ({total_p} px); deepest stack {stack} B")
+        big = [(arch, r) for arch in archs for r in ctx.perf.get(arch, []) if r["pixels"] >= 10000]
+        if big:
+            print("\nbenchmark scenes, per output pixel (cycles: the Cortex-M0+ model, armv6m only; "
+                  "runtime calls: per render)")
+            print(f"  {'arch':9}  {'scene':10} {'instr/px':>9} {'cycles/px':>10} {'runtime calls':>14}")
+            for arch, r in big:
+                cycles = f"{r['cycles'] / r['pixels']:.1f}" if arch == "armv6m" else "-"
+                print(f"  {arch:9}  {r['id']:10} {r['instructions'] / r['pixels']:>9.1f} {cycles:>10} "
+                      f"{r['runtime_calls']:>14}")
     print(f"\n{time.perf_counter() - t_start:.1f}s")
     return 1 if n_fail else 0
 

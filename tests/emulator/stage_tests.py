@@ -239,7 +239,10 @@ def stage_checks(ctx, arch, path):
             check_stream(case, rec)
             st = emu.stats
             pixels = case["expect"]["bytes"] // 2
-            ctx.perf.setdefault(arch, []).append((case["id"], st.instructions, pixels, st.stack_bytes))
+            ctx.perf.setdefault(arch, []).append({
+                "id": case["id"], "instructions": st.instructions, "cycles": st.cycles,
+                "pixels": pixels, "stack": st.stack_bytes,
+                "runtime_calls": sum(st.runtime_calls.values())})
             if pixels and st.instructions:
                 return f"{pixels} px, {st.instructions / pixels:.1f} insn/px, stack {st.stack_bytes} B"
             return f"{pixels} px"

@@ -20,6 +20,7 @@ usage: count_instructions.py [ELF] [--json FILE]
 """
 
 import argparse
+import importlib.util
 import json
 import os
 import sys
@@ -69,33 +70,18 @@ def symbols(elf):
     return table
 
 
-def cycles_of(insn):
-    """(base cycles, kind) of one Thumb instruction (ARMv6-M)."""
-    hw = insn[0] | insn[1] << 8
-    if len(insn) == 4:
-        if hw & 0xF800 == 0xF000:
-            second = insn[2] | insn[3] << 8
-            if second & 0xD000 == 0xD000:
-                return 3, "bl"
-        return 4, "other32"  # MRS/MSR/barriers
-    if hw & 0xF800 == 0x4800 or 0x5000 <= hw <= 0x9FFF:
-        return 2, "mem"
-    if hw & 0xFE00 == 0xB400:  # PUSH
-        return 1 + bin(hw & 0x1FF).count("1"), "push"
-    if hw & 0xFE00 == 0xBC00:  # POP
-        n = bin(hw & 0x1FF).count("1")
-        return (3 + n - 1) if hw & 0x100 else 1 + n, "pop"
-    if hw & 0xF000 == 0xC000:  # LDM/STM
-        return 1 + bin(hw & 0xFF).count("1"), "multi"
-    if hw & 0xF000 == 0xD000 and (hw >> 8) & 0xF < 0xE:
-        return 1, "cond"  # +1 when taken
-    if hw & 0xF800 == 0xE000:
-        return 2, "b"
-    if hw & 0xFF00 == 0x4700:
-        return 2, "bx"
-    if hw & 0xFC00 == 0x4400 and (hw & 0x87) == 0x87:  # ADD/MOV to PC
-        return 2, "pcwrite"
-    return 1, "alu"
+def _load_cycle_model():
+    """The Cortex-M0+ cycle model the module emulator uses too (one model, one place):
+    tests/emulator/natmod_emu/m0plus.py, loaded by path (standard library only)."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..",
+                        "tests", "emulator", "natmod_emu", "m0plus.py")
+    spec = importlib.util.spec_from_file_location("m0plus", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+cycles_of = _load_cycle_model().cost
 
 
 class Counter:

@@ -50,6 +50,8 @@ pub struct Build<'a> {
     pub features: &'a str,
     pub opt_level: &'a str,
     pub target_dir: &'a Path,
+    /// Compile with line tables (for profiling; the linked module is the same).
+    pub line_tables: bool,
     pub verbose: bool,
 }
 
@@ -63,7 +65,11 @@ impl Build<'_> {
             format!("{p}.lto=\"fat\""),
             format!("{p}.codegen-units=1"),
             format!("{p}.opt-level=\"{}\"", self.opt_level),
-            format!("{p}.debug=false"),
+            if self.line_tables {
+                format!("{p}.debug=\"line-tables-only\"")
+            } else {
+                format!("{p}.debug=false")
+            },
             format!("{p}.debug-assertions=false"),
             format!("{p}.overflow-checks=false"),
             format!("{p}.incremental=false"),

@@ -25,6 +25,8 @@ options:
   --opt-level LEVEL  s or z (default: z)
   --out-dir DIR      where <arch>/NAME.mpy go (default: <workspace>/target/mpy)
   --target-dir DIR   cargo target dir for the module builds (default: <workspace>/target/mpy-build)
+  --line-tables      compile with line tables, for profiles that name source lines (the
+                     module is the same: debug sections are not linked into it)
   -v, --verbose      show the cargo commands and the linker's section/GOT listing
   -h, --help         this help";
 
@@ -42,6 +44,7 @@ pub struct Args {
     pub opt_level: String,
     pub out_dir: Option<PathBuf>,
     pub target_dir: Option<PathBuf>,
+    pub line_tables: bool,
     pub verbose: bool,
 }
 
@@ -63,6 +66,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
         opt_level: "z".into(),
         out_dir: None,
         target_dir: None,
+        line_tables: false,
         verbose: false,
     };
     let mut it = args.into_iter();
@@ -110,6 +114,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
             }
             "--out-dir" => a.out_dir = Some(PathBuf::from(value()?)),
             "--target-dir" => a.target_dir = Some(PathBuf::from(value()?)),
+            "--line-tables" => a.line_tables = true,
             "-v" | "--verbose" => a.verbose = true,
             other => return Err(format!("unexpected argument `{other}`")),
         }

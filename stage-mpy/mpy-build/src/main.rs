@@ -106,6 +106,7 @@ fn run(args: cli::Args) -> Result<(), Error> {
             features: &features,
             opt_level: &args.opt_level,
             target_dir: &target_dir,
+            line_tables: args.line_tables,
             verbose: args.verbose,
         }
         .run(&lib_name)?;

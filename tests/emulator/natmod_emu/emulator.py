@@ -122,14 +122,16 @@ class Emulator:
     `arch` is the firmware architecture (armv6m, armv7m, armv7em, armv7emsp, armv7emdp,
     rv32imc); if omitted, the architecture of the first module loaded.  A Thumb firmware
     also loads modules of lower Thumb architectures, exactly as MicroPython does.
-    `budget` is the instruction limit of each top-level call.
+    `budget` is the instruction limit of each top-level call; `profile` keeps how often
+    each block of module code ran (`stats.blocks`).
     """
 
     def __init__(self, arch=None, *, heap_size=16 << 20, stack_size=64 << 10,
-                 budget=2_000_000_000, count_instructions=True, echo_print=False):
+                 budget=2_000_000_000, count_instructions=True, echo_print=False, profile=False):
         self.arch = None
         self._opts = dict(heap_size=heap_size, stack_size=stack_size, budget=budget,
-                          count_instructions=count_instructions, echo_print=echo_print)
+                          count_instructions=count_instructions, echo_print=echo_print,
+                          profile=profile)
         self.modules = {}
         if arch is not None:
             self._setup(arch)
@@ -143,7 +145,8 @@ class Emulator:
                           print_fn=(lambda s: print(s, end="")) if o["echo_print"] else None)
         self.rt.to_host = self.to_python
         self.rt.from_host = self.from_python
-        self.engine = Engine(self.cpu, self.mem, self.rt, o["budget"], o["count_instructions"])
+        self.engine = Engine(self.cpu, self.mem, self.rt, o["budget"], o["count_instructions"],
+                             o["profile"])
         self.main_globals = self.rt.new_dict(4)
         self.rt.dict_store(self.main_globals, self.rt.qstr_obj("__name__"), self.rt.qstr_obj("__main__"))
         self.rt.current_globals = self.main_globals

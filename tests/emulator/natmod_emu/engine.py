@@ -14,7 +14,10 @@ How control moves:
   Uncaught, it ends the top-level call.
 
 An instruction budget (Unicorn's instruction count limit) turns an endless loop into an
-error; a block hook over module text counts executed instructions.
+error; a block hook over module text counts executed instructions and, for Thumb code,
+Cortex-M0+ cycles by the model of `m0plus` (a conditional branch that ends a block is
+taken when the next block does not start right after it); with `profile`, it also counts
+how often each block runs, for tests/emulator/profile.py.
 """
 
 import inspect
@@ -22,6 +25,7 @@ import inspect
 from unicorn import UcError, UC_HOOK_CODE, UC_HOOK_BLOCK, UC_HOOK_MEM_INVALID
 from unicorn import unicorn_const as UCC
 
+from . import m0plus
 from .errors import EmulatorError, MpRaise
 from .memory import RT_CODE_BASE, RT_CODE_SIZE, TEXT_BASE, TEXT_LIMIT
 from .runtime import NativeCall
@@ -48,6 +52,9 @@ class CallStats:
 
     def __init__(self):
         self.instructions = 0     # instructions executed in module text (0 if not counted)
+        self.cycles = 0           # their Cortex-M0+ cycles by the m0plus model (Thumb only)
+        self.blocks = {}          # with profiling: (address, size) of a block -> runs
+        self.call_sites = {}      # with profiling: (runtime function, return address) -> calls
         self.runtime_calls = {}   # mp_fun_table entry / host function name -> calls
         self.host_calls = 0       # calls of Python-side functions and methods
         self.stack_bytes = 0      # deepest stack use
@@ -64,7 +71,7 @@ _ACCESS = {UCC.UC_MEM_READ_UNMAPPED: "read of unmapped", UCC.UC_MEM_WRITE_UNMAPP
 
 
 class Engine:
-    def __init__(self, cpu, mem, runtime, budget, count_instructions):
+    def __init__(self, cpu, mem, runtime, budget, count_instructions, profile=False):
         self.cpu = cpu
         self.uc = cpu.uc
         self.mem = mem
@@ -72,6 +79,9 @@ class Engine:
         runtime.engine = self
         self.budget = budget
         self.count_instructions = count_instructions
+        self.profile = profile
+        self._block_info = {}     # (address, size) -> (instructions, cycles, end if cond)
+        self._cond_end = None     # where the last block's conditional branch falls through
         self.frames = []
         self.active = False
         self.next_pc = None
@@ -102,6 +112,7 @@ class Engine:
         self.outcome = None
         self.bad_access = None
         self.rt.nlr_top = 0
+        self._cond_end = None
         heap_before = self.mem.heap.in_use
         self.mem.heap.peak = heap_before
         self.mem.fill_stack()
@@ -242,6 +253,9 @@ class Engine:
         return_pc, sp = self.cpu.lr, self.cpu.sp
         calls = self.stats.runtime_calls
         calls[hf.name] = calls.get(hf.name, 0) + 1
+        if self.profile:
+            site = (hf.name, return_pc & ~1)
+            self.stats.call_sites[site] = self.stats.call_sites.get(site, 0) + 1
         try:
             r = hf.impl(*args)
         except MpRaise as e:
@@ -254,7 +268,25 @@ class Engine:
         return True
 
     def _on_block(self, uc, addr, size, _user):
-        self.stats.instructions += self.cpu.count_instructions(addr, size)
+        key = (addr, size)
+        info = self._block_info.get(key)
+        if info is None:
+            n = self.cpu.count_instructions(addr, size)
+            cycles, cond_end = 0, None
+            if self.cpu.thumb:
+                insns = m0plus.block(bytes(uc.mem_read(addr, size)))
+                cycles = sum(c for _, c, _ in insns)
+                if insns and insns[-1][2] == "cond":
+                    cond_end = addr + size
+            info = self._block_info[key] = (n, cycles, cond_end)
+        stats = self.stats
+        if self._cond_end is not None and addr != self._cond_end:
+            stats.cycles += 1  # the previous block's branch was taken
+        stats.instructions += info[0]
+        stats.cycles += info[1]
+        self._cond_end = info[2]
+        if self.profile:
+            stats.blocks[key] = stats.blocks.get(key, 0) + 1
 
     def _on_bad_access(self, uc, access, addr, size, value, _user):
         self.bad_access = (access, addr, size)
