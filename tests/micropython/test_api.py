@@ -4,6 +4,7 @@
 # buffers, change the layers list, or render re-entrantly.
 import array
 import gc
+import sys
 
 import _stage
 from _stage import Layer, Text, render
@@ -11,6 +12,9 @@ from stagetest import (
     BANK, FONT, PALETTE, TEXT_PALETTE, Model, Recorder, check, chunk_sizes, eq,
     model_stream, raises, run_all, section6_models, sha256_hex, test,
 )
+
+# Bits of a machine word of the firmware running the tests.
+WORD_BITS = 64 if sys.maxsize > 2**32 else 32
 
 G, P = BANK, PALETTE
 
@@ -318,8 +322,11 @@ def render_argument_errors():
         raises(ValueError, render, 0, 0, 1, 1, [s], buf, out, scale, match="scale must be 1..=255, not %d" % scale)
     raises(TypeError, render, 0, 0, 1, 1, [s], buf, out, 1.0)
     raises(TypeError, render, 0, 0, 1, 1, [s], buf, out, None)
-    for bg in (-1, 0x10000, 2**40):
+    # Within a machine word (32 bits on boards, 64 on the unix port) an int out of range
+    # is a ValueError; beyond it, an OverflowError.
+    for bg in (-1, 0x10000, 2**30, -(2**31)):
         raises(ValueError, render, 0, 0, 1, 1, [s], buf, out, 1, 0, 0, bg, match="background must be 0..=65535, not %d" % bg)
+    raises(ValueError if WORD_BITS == 64 else OverflowError, render, 0, 0, 1, 1, [s], buf, out, 1, 0, 0, 2**40)
     raises(OverflowError, render, 0, 0, 1, 1, [s], buf, out, 1, 0, 0, 2**70)
     for bad in (1.5, "red", b"\x00\x00", (0, 0)):
         raises(TypeError, render, 0, 0, 1, 1, [s], buf, out, 1, 0, 0, bad)
