@@ -47,6 +47,7 @@ pub mod format;
 #[cfg(feature = "framebuffer")]
 pub mod framebuffer;
 mod layer;
+pub mod model;
 mod paint;
 mod params;
 pub mod reference;

@@ -1,7 +1,7 @@
 //! Argument conversion and the exceptions for bad arguments.
 
-use crate::scene::Failure;
 use mpy_abi::{template, ExcKind, Exception, Obj, Py, PyResult, Template};
+use stage_core::model::Failure;
 use stage_core::FormatError;
 
 /// An int (or bool) in `lo..=hi`, else `ValueError("{what} must be {lo}..={hi}, not

@@ -1,8 +1,8 @@
 //! The `Layer` and `Text` classes.
 
 use crate::args::{int_in, layer_error, wrap16};
-use crate::scene::{Kind, LayerState, MAX_LAYER_SIZE, MAX_TEXT_SIZE};
 use mpy_abi::{class, exc, function, template, Instance, Obj, Py, PyResult};
+use stage_core::model::{Kind, LayerState, MAX_LAYER_SIZE, MAX_TEXT_SIZE};
 
 /// The payload of `Layer` and `Text` instances (one type for both classes, so the
 /// generic class code exists once).

@@ -143,7 +143,6 @@
 mod args;
 mod layers;
 mod render;
-mod scene;
 
 use layers::{layer_new, text_new, FRAME, LAYER, MOVE, TEXT};
 use mpy_abi::{module, qstr, ClassDef, Module, Py, PyResult};

@@ -2,8 +2,8 @@
 
 use crate::args::{int_in, layer_error, wrap16};
 use crate::layers::downcast;
-use crate::scene::Failure;
 use mpy_abi::{exc, function, qstr, template, Exception, GcBox, GcScratch, Obj, Py, PyResult};
+use stage_core::model::Failure;
 use stage_core::{reaches, Layer, Rect, RenderParams, RenderState, Scene, WireColor};
 
 /// What one pass over the scene found, before anything is handed to Python.

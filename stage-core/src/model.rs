@@ -1,12 +1,24 @@
-//! What a `Layer` or `Text` object holds, how it becomes a stage-core layer, and what
-//! the module keeps between the chunks of a render.
+//! The `_stage` object model: a layer as the MicroPython module's `Layer` and `Text`
+//! objects hold it (what it is, its size in cells, position, frame, rotation, and three
+//! buffers), and the stage-core [`Layer`] it becomes once its buffers are looked up and
+//! checked, with the original module's limits and in its order of checks.
 //!
-//! Independent of the runtime: the buffers are named by a handle type `B` (a Python
-//! object in the module, an index in the unit tests) and read through a lookup function,
-//! so the same code validates at construction and at every chunk.
+//! Independent of any runtime: the buffers are named by a handle type `B` (a Python
+//! object in the MicroPython module, a place in linear memory in the WebAssembly build,
+//! an index in tests) and read through a lookup function, so the same code validates a
+//! layer when it is made and at every chunk of a render, wherever it runs.
+//!
+//! ```
+//! use stage_core::model::{Failure, Kind, LayerState};
+//! use stage_core::FormatError;
+//! let buffers = [vec![0u8; 2048], vec![0u8; 31]];
+//! let sprite = LayerState::new([0, 1, 0], Kind::Sprite, 1, 1);
+//! let error = sprite.view(&mut |i: usize| Ok::<_, ()>(&buffers[i][..])).unwrap_err();
+//! assert_eq!(error, Failure::Format(FormatError::PaletteLength { len: 31 }));
+//! ```
 
-use stage_core::format::{MAX_GRID_CELLS, MAX_TEXT_CELLS};
-use stage_core::{
+use crate::format::{MAX_GRID_CELLS, MAX_TEXT_CELLS};
+use crate::{
     Bank, Font, Footprint, FormatError, Grid, Layer, Palette, Rotation, Sprite, Text, TextChars,
     TileMap,
 };
@@ -21,8 +33,8 @@ pub const MAX_TEXT_SIZE: isize = MAX_TEXT_CELLS as isize;
 pub enum Failure<E> {
     /// A buffer has the wrong size (or a size or frame is out of range).
     Format(FormatError),
-    /// The lookup failed (in the module: not a buffer, or a buffer overlapping the
-    /// output buffer).
+    /// The lookup failed (in the MicroPython module: not a buffer, or a buffer
+    /// overlapping the output buffer).
     Lookup(E),
 }
 
@@ -55,7 +67,7 @@ impl Kind {
 
 /// The state of a `Layer` or `Text` object: references to its buffers (which keep them
 /// alive), its kind, size, position, frame and rotation.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct LayerState<B> {
     /// The buffers, as [`Kind`] says.
     pub buffers: [B; 3],
@@ -90,15 +102,15 @@ impl<B: Copy> LayerState<B> {
         }
     }
 
-    /// Where the layer lies, in pixels: what stage-core's culling rule
-    /// ([`stage_core::reaches`]) tests, without looking at the buffers.
+    /// Where the layer lies, in pixels: what the culling rule ([`crate::reaches`])
+    /// tests, without looking at the buffers.
     pub fn footprint(&self) -> Footprint {
         let cell = self.kind.cell();
         Footprint {
             x: self.x,
             y: self.y,
-            width: self.width * cell,
-            height: self.height * cell,
+            width: self.width.saturating_mul(cell),
+            height: self.height.saturating_mul(cell),
         }
     }
 
@@ -140,7 +152,7 @@ impl<B: Copy> LayerState<B> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use stage_core::{reaches, render, Rect, RenderParams, RenderState, Scene};
+    use crate::{reaches, render, Rect, RenderParams, RenderState, Scene};
 
     /// Buffers by index; `None` stands for an object without the buffer protocol.
     struct Buffers(Vec<Option<Vec<u8>>>);
@@ -202,7 +214,7 @@ mod tests {
             .collect();
         let rect = Rect::new(0, 0, 40, 24).unwrap();
         let mp = RenderParams::new(rect);
-        let cp = mp.with_background(Some(stage_core::WireColor::BLACK));
+        let cp = mp.with_background(Some(crate::WireColor::BLACK));
         let cases = [
             (
                 mp,
@@ -390,7 +402,7 @@ mod tests {
                     .unwrap()
             })
             .collect();
-        let mut r = stage_core::ChunkRenderer::new(&views, params);
+        let mut r = crate::ChunkRenderer::new(&views, params);
         let mut buffer = vec![0; buffer_len];
         let mut chunks = Vec::new();
         while let Some(c) = r.next_chunk(&mut buffer).unwrap() {
@@ -436,7 +448,7 @@ mod tests {
             };
             let buffers = scene_buffers();
             let states = states_of(&layers);
-            let rect = stage_core::Rect::new(x0, y0, x0 + w, y0 + h).unwrap();
+            let rect = crate::Rect::new(x0, y0, x0 + w, y0 + h).unwrap();
             let params = RenderParams::new(rect).with_scale(scale).unwrap().with_viewport(vx, vy);
             let expected = whole_chunks(&states, &buffers, &params, buffer_len);
             let got = module_chunks(&states, &buffers, &params, buffer_len);
