@@ -1,6 +1,6 @@
 //! What the firmware binaries share, apart from their `main`s: the demo's graphics and
-//! logic (`assets`, `game`), Gem Cave's art in flash (`cave_assets`), and on the
-//! microcontroller the board set-up (`board`). The render benchmarks
+//! logic (`assets`, `game`), and on the microcontroller the board set-up (`board`).
+//! Gem Cave comes whole from its crate, art included (`gem_cave::art`). The render benchmarks
 //! (`src/bin/*_bench.rs`) run the same code in an emulator, and the host tests
 //! (`tests/host.rs`) on the PC.
 #![no_std]
@@ -10,7 +10,6 @@
 pub mod assets;
 #[cfg(target_os = "none")]
 pub mod board;
-pub mod cave_assets;
 pub mod game;
 
 /// Halts on a panic (the firmware has no output to report one on).

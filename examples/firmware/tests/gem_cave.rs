@@ -1,19 +1,14 @@
-//! Gem Cave as the firmware runs it, on the host: its art from flash is the image files'
-//! art, and what the panel shows after each frame (only the dirty areas sent, through
-//! stage-hal's driver) is the whole scene.
+//! Gem Cave as the firmware runs it, on the host: what the panel shows after each frame
+//! (only the dirty areas sent, through stage-hal's driver) is the whole scene.
 //! `cargo test --target x86_64-unknown-linux-gnu --features host-tests`.
-
-use std::path::Path;
 
 use display_interface_spi::SPIInterface;
 use gem_cave::{Buffers, Effect, Game, Sound, State, SCREEN};
 use stage_core::framebuffer::Framebuffer;
 use stage_core::Rect;
-use stage_game::assets;
 use stage_game::{Input, Keys, OnDisplay};
 use stage_hal::testing::Recorder;
 use stage_hal::{panels, Display};
-use ugame10_demo::cave_assets;
 
 struct Mute;
 
@@ -22,25 +17,8 @@ impl Sound for Mute {
 }
 
 #[test]
-fn the_art_in_flash_is_the_art_of_the_image_files() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../game/assets");
-    let flash = cave_assets::assets();
-    let tiles = assets::load_bank(&dir.join("cave.png")).unwrap();
-    let sprites = assets::load_bank(&dir.join("sprites.bmp")).unwrap();
-    let font = assets::load_font(&dir.join("font.png")).unwrap();
-    let level = assets::load_map(&dir.join("level.png")).unwrap();
-    assert_eq!(flash.tiles.as_bytes(), &tiles.bank);
-    assert_eq!(flash.tile_palette.entries().concat(), tiles.palette);
-    assert_eq!(flash.sprites.as_bytes(), &sprites.bank);
-    assert_eq!(flash.sprite_palette.entries().concat(), sprites.palette);
-    assert_eq!(flash.font.as_bytes(), &font.font);
-    assert_eq!(flash.text_palette.entries().concat(), font.palette);
-    assert_eq!(&flash.level[..], &level.cells[..]);
-}
-
-#[test]
 fn the_panel_shows_the_whole_scene_after_every_frame() {
-    let assets = cave_assets::assets();
+    let assets = gem_cave::art::assets();
     let mut buffers = Buffers::new();
     let (mut scene, mut game) = Game::new(&assets, &mut buffers).unwrap();
     let recorder = Recorder::new();

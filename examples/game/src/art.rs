@@ -1,18 +1,20 @@
-//! Gem Cave's art in flash: the image files of `examples/game/assets`, converted by the
-//! build script (`build.rs`, with stage-game's asset loader) into byte arrays.
+//! Gem Cave's art, compiled in: the image files of `assets/`, converted when the crate
+//! is built (`build.rs`, with stage-game's asset loader) into byte arrays. The firmware
+//! and the WebAssembly build use these; the host front end loads the same files at run
+//! time instead (`examples/src/play.rs`), and a test checks the two agree.
 
-use gem_cave::{Assets, LEVEL};
+use crate::{Assets, LEVEL};
 use stage_core::{Bank, Font, Palette};
 
-#[allow(missing_docs)]
+#[allow(missing_docs, clippy::unreadable_literal)]
 mod data {
-    include!(concat!(env!("OUT_DIR"), "/gem_cave_assets.rs"));
+    include!(concat!(env!("OUT_DIR"), "/art.rs"));
 }
 
 // The level image must be the size the game is made for.
 const _: () = assert!(data::LEVEL_SIZE.0 == LEVEL.0 && data::LEVEL_SIZE.1 == LEVEL.1);
 
-/// The art, as the game takes it (borrowed from flash).
+/// The art, as the game takes it (borrowed from static data: flash on a board).
 pub fn assets() -> Assets<'static> {
     Assets {
         tiles: Bank::from_array(&data::TILES),

@@ -3,12 +3,16 @@
 //! same code plays in a window or a terminal on a PC (`cargo run --release`) and as
 //! uGame 10 firmware (`examples/firmware`).
 //!
-//! The caller owns the assets and the buffers the scene borrows, builds the scene with
+//! The art is compiled in ([`art::assets`]); the host front end loads it from the
+//! image files instead, to show assets loaded at run time. The caller owns the assets
+//! and the buffers the scene borrows, builds the scene with
 //! [`Game::new`], and then, once a frame, gives the game the buttons held
 //! ([`Game::update`]) and renders the scene (`Stage::render`, which sends only what
 //! changed).
 #![cfg_attr(not(test), no_std)]
 #![forbid(unsafe_code)]
+
+pub mod art;
 
 use stage_core::{Bank, Font, Palette, Rotation, TextChars, TileMap};
 use stage_game::{Hitbox, Input, Keys, SceneFull, SpriteId, Stage, TextId};

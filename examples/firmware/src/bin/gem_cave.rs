@@ -1,6 +1,6 @@
 //! Gem Cave on a uGame 10 class board: the game of `examples/game`, the same code the
 //! host plays in a window or a terminal, here on the panel at a fixed 30 frames a
-//! second, its art in flash (`src/cave_assets.rs`), each frame sending only what
+//! second, its art in flash (compiled into the gem-cave crate), each frame sending only what
 //! changed.
 //!
 //! On any other target this builds to a stub that says so.
@@ -12,7 +12,6 @@ mod firmware {
     use gem_cave::{Buffers, Effect, Game, Sound, FPS};
     use stage_game::{FrameClock, Input, OnDisplay, Tick};
     use ugame10_demo::board::{self, halt};
-    use ugame10_demo::cave_assets;
 
     /// The speaker stays muted: sounds are asked for and not played.
     struct Mute;
@@ -26,7 +25,7 @@ mod firmware {
         let Some((mut display, mut buttons, mut clock)) = board::take() else {
             halt()
         };
-        let assets = cave_assets::assets();
+        let assets = gem_cave::art::assets();
         let mut buffers = Buffers::new();
         let Ok((mut scene, mut game)) = Game::new(&assets, &mut buffers) else {
             halt()

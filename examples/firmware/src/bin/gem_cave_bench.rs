@@ -18,7 +18,8 @@ mod bench {
     use core::convert::Infallible;
     use core::hint::black_box;
 
-    // The device crate provides the interrupt vectors the linker script needs.
+    // The device crate provides the interrupt vectors the linker script needs, the
+    // firmware's library the panic handler.
     use atsamd_hal as _;
     use cortex_m_rt::entry;
     use display_interface_spi::SPIInterface;
@@ -27,7 +28,7 @@ mod bench {
     use gem_cave::{Buffers, Effect, Game, Sound, State};
     use stage_game::{Input, Keys, OnDisplay};
     use stage_hal::{panels, Display};
-    use ugame10_demo::cave_assets;
+    use ugame10_demo as _;
 
     /// Marks the start (`id` > 0) or the end (`id` == 0) of a section.
     #[no_mangle]
@@ -106,7 +107,7 @@ mod bench {
 
     #[entry]
     fn main() -> ! {
-        let assets = cave_assets::assets();
+        let assets = gem_cave::art::assets();
         let mut buffers = Buffers::new();
         let Ok((mut scene, mut game)) = Game::new(&assets, &mut buffers) else {
             bench_done(0)
