@@ -19,12 +19,27 @@ MicroPython unix port, and behind run_game.py.
 * `frame`: the number of frames finished (calls of Stage.tick counted by
   run_game.py); events are recorded with `frame + 1`, the frame in progress.
 
-`configure(width, height)` sets the panel size before the display is made.
+`configure(width, height)` sets the panel size before the display is made;
+`parse_keys(text)` reads a key script (run_game.py --keys).
+
+The same console runs the browser playground (examples/web), which installs a
+`backend` (its display, its live keys, its sound) and a real-time `clock` for
+play; with no backend, and in the playground's script mode, everything is as
+above, so that both count frames, time and keys alike.
 """
 
 import struct
 
 READ_STEP_US = 100
+
+#: What the console runs on, when not headless: an object with
+#: `display(width, height)` (the display, made once), `keys()` (the keys held,
+#: or None to take them from the script), `play(f, loop)` and `stop()` (sound
+#: that is not muted). Installed by the browser playground's _browser.py.
+backend = None
+
+#: The key names of a key script, as ugame's K_* constants.
+KEY_NAMES = ("UP", "DOWN", "LEFT", "RIGHT", "X", "O", "START", "SELECT", "Z", "L", "R")
 
 #: Key bits of ugame.K_*: distinct, in the uGame 10 order for the first six.
 KEYS = {
@@ -285,7 +300,10 @@ def display():
     """The display (made at the first call)."""
     global _display
     if _display is None:
-        _display = Display(Panel(_size[0], _size[1]))
+        if backend is not None:
+            _display = backend.display(_size[0], _size[1])
+        else:
+            _display = Display(Panel(_size[0], _size[1]))
     return _display
 
 
@@ -298,6 +316,9 @@ class Buttons:
 
     def get_pressed(self):
         global _pressed
+        live = None if backend is None else backend.keys()
+        if live is not None:
+            return live
         poll()
         mask = keys | _pressed
         _pressed = 0
@@ -416,16 +437,56 @@ class Audio:
     def play(self, f, loop=False):
         sound = Sound(file_name(f), bool(loop), frame + 1, self.muted)
         self.sounds.append(sound)
+        if backend is not None and len(self.sounds) > 2 * NAMES_KEPT:
+            del self.sounds[:NAMES_KEPT]  # a long session in a page
         self.playing = None if self.muted else sound
+        if backend is not None and not self.muted:
+            backend.play(f, bool(loop))
 
     def stop(self):
         self.stops.append(frame + 1)
+        if backend is not None and len(self.stops) > 2 * NAMES_KEPT:
+            del self.stops[:NAMES_KEPT]
         self.playing = None
+        if backend is not None:
+            backend.stop()
 
     def mute(self, value=True):
         self.muted = bool(value)
         if self.muted:
             self.playing = None
+            if backend is not None:
+                backend.stop()
 
 
 audio = Audio()
+
+
+# ------------------------------------------------------------------ key scripts
+
+
+def parse_keys(text, name="keys"):
+    """A key script (lines `FRAME [KEY+KEY...]`, `#` comments, frames
+    increasing; an empty key list releases all) as a list of (frame, mask).
+    ValueError says which line of `name` is wrong and how."""
+    script = []
+    last = -1
+    for number, line in enumerate(text.split("\n"), 1):
+        words = line.split("#", 1)[0].split()
+        if not words:
+            continue
+        where = "%s:%d: " % (name, number)
+        if len(words) > 2 or not words[0].isdigit():
+            raise ValueError(where + "expected FRAME [KEY+KEY...], got %r" % line.strip())
+        frame = int(words[0])
+        if frame <= last:
+            raise ValueError(where + "frame %d does not come after frame %d" % (frame, last))
+        mask = 0
+        if len(words) == 2:
+            for key in words[1].split("+"):
+                if key.upper() not in KEY_NAMES:
+                    raise ValueError(where + "unknown key %r (keys: %s)" % (key, " ".join(KEY_NAMES)))
+                mask |= KEYS[key.upper()]
+        script.append((frame, mask))
+        last = frame
+    return script

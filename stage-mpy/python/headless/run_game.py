@@ -81,7 +81,6 @@ WAIT_POLLS = 1000
 WAIT_SECONDS = 10
 #: What a game may bundle that run_game.py's own modules replace.
 REPLACED = ("stage.py", "stage.mpy", "ugame.py", "ugame.mpy", "pew.py", "pew.mpy")
-KEY_NAMES = ("UP", "DOWN", "LEFT", "RIGHT", "X", "O", "START", "SELECT", "Z", "L", "R")
 
 
 class ArgError(Exception):
@@ -198,34 +197,17 @@ def parse_args(argv):
 
 
 def parse_keys(path):
-    """The key script: a list of (frame, mask), frames increasing."""
+    """The key script of file `path` (_headless.parse_keys)."""
     import _headless
     try:
         with open(path) as f:
             text = f.read()
     except OSError as e:
         raise ArgError("cannot read the key file %s (%s)" % (path, e))
-    script = []
-    last = -1
-    for number, line in enumerate(text.split("\n"), 1):
-        words = line.split("#", 1)[0].split()
-        if not words:
-            continue
-        where = "%s:%d: " % (path, number)
-        if len(words) > 2 or not words[0].isdigit():
-            raise ArgError(where + "expected FRAME [KEY+KEY...], got %r" % line.strip())
-        frame = int(words[0])
-        if frame <= last:
-            raise ArgError(where + "frame %d does not come after frame %d" % (frame, last))
-        mask = 0
-        if len(words) == 2:
-            for name in words[1].split("+"):
-                if name.upper() not in KEY_NAMES:
-                    raise ArgError(where + "unknown key %r (keys: %s)" % (name, " ".join(KEY_NAMES)))
-                mask |= _headless.KEYS[name.upper()]
-        script.append((frame, mask))
-        last = frame
-    return script
+    try:
+        return _headless.parse_keys(text, path)
+    except ValueError as e:
+        raise ArgError(str(e))
 
 
 # ------------------------------------------------------------------ PNG

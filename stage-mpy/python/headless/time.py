@@ -3,7 +3,8 @@
 This file extends the built-in module (MicroPython lets a time.py on sys.path
 do that): everything the built-in has, plus CircuitPython's `monotonic` and
 `monotonic_ns`, with every clock reading virtual time (`_headless.clock`) and
-every sleep advancing it at once. `time()` starts at 2024-01-01 00:00:00 UTC.
+every sleep advancing it at once (the clock is looked up at every call: the
+browser playground swaps in a real-time one). `time()` starts at 2024-01-01 00:00:00 UTC.
 
 How: since MicroPython 1.21 a built-in module marked extensible (time, os,
 random, ...) is looked up on sys.path first, so this file is what
@@ -26,25 +27,24 @@ del _path
 
 import _headless
 
-_clock = _headless.clock
 _PERIOD = 1 << 30
 _EPOCH = 1704067200
 
 
 def monotonic():
-    return _clock.read() / 1000000
+    return _headless.clock.read() / 1000000
 
 
 def monotonic_ns():
-    return _clock.read() * 1000
+    return _headless.clock.read() * 1000
 
 
 def ticks_ms():
-    return (_clock.read() // 1000) & (_PERIOD - 1)
+    return (_headless.clock.read() // 1000) & (_PERIOD - 1)
 
 
 def ticks_us():
-    return _clock.read() & (_PERIOD - 1)
+    return _headless.clock.read() & (_PERIOD - 1)
 
 
 def ticks_cpu():
@@ -62,23 +62,23 @@ def ticks_diff(end, start):
 def sleep(seconds):
     if seconds < 0:
         raise ValueError("sleep length must be non-negative")
-    _clock.sleep_us(seconds * 1000000)
+    _headless.clock.sleep_us(seconds * 1000000)
 
 
 def sleep_ms(ms):
-    _clock.sleep_us(max(0, int(ms)) * 1000)
+    _headless.clock.sleep_us(max(0, int(ms)) * 1000)
 
 
 def sleep_us(us):
-    _clock.sleep_us(max(0, int(us)))
+    _headless.clock.sleep_us(max(0, int(us)))
 
 
 def time():
-    return _EPOCH + _clock.read() // 1000000
+    return _EPOCH + _headless.clock.read() // 1000000
 
 
 def time_ns():
-    return _EPOCH * 1000000000 + _clock.read() * 1000
+    return _EPOCH * 1000000000 + _headless.clock.read() * 1000
 
 
 def localtime(secs=None):
