@@ -38,7 +38,8 @@ import stage_tests  # noqa: E402
 # Parts of the render, by source file (first match wins).
 GROUPS = [
     ("module: arguments and the chunk loop", r"stage-mpy/src/render\.rs"),
-    ("module: layer lookups (objects, buffers, views)", r"stage-mpy/src/(scene|layers|args)\.rs|mpy-abi/"),
+    ("module: layer lookups (objects, buffers, views)",
+     r"stage-mpy/src/(layers|args)\.rs|mpy-abi/|stage-core/src/model\.rs"),
     ("chunk loop and row cache", r"stage-core/src/chunk\.rs"),
     ("culling and placement", r"stage-core/src/(cull|paint/placement)\.rs"),
     ("painter: tiles (grids, sprites)", r"stage-core/src/paint/(small|fast/)"),
