@@ -73,6 +73,8 @@ impl Band {
 /// layer's extent at most 32767 pixels, so the original's 16-bit offsets
 /// are plain differences here. A layer for which this is false can be left
 /// out of the scene for those rows without changing a byte of the stream.
+/// (A rectangle without columns renders nothing; for one, a layer that
+/// spans its edge counts as reaching it.)
 ///
 /// ```
 /// use stage_core::{reaches, Band, Footprint, Rect, RenderParams};
