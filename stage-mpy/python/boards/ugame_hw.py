@@ -103,6 +103,24 @@ class Display:
         self._cs(1)
 
 
+# The display of a board module: its bus `spi` (made the way its port wants)
+# and the panel facts of `board`, the module's globals (PIN_DC, PIN_CS,
+# PIN_RST, which may be None, WIDTH, HEIGHT, COLSTART, ROWSTART, INIT).
+def board_display(spi, board):
+    rst = board["PIN_RST"]
+    return Display(
+        spi,
+        Pin(board["PIN_DC"], Pin.OUT, value=1),
+        Pin(board["PIN_CS"], Pin.OUT, value=1),
+        None if rst is None else Pin(rst, Pin.OUT, value=1),
+        board["WIDTH"],
+        board["HEIGHT"],
+        board["COLSTART"],
+        board["ROWSTART"],
+        board["INIT"],
+    )
+
+
 class Buttons:
     # pins: {"X": pin, ...} (None for a key the board never reports);
     # keys: the board module's globals, where K_<name> holds each bit.

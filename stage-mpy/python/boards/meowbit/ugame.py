@@ -66,16 +66,9 @@ INIT = (
 
 _flash_cs = machine.Pin(PIN_FLASH_CS, machine.Pin.OUT, value=1)
 _backlight = machine.Pin(PIN_BACKLIGHT, machine.Pin.OUT, value=1)
-display = ugame_hw.Display(
+display = ugame_hw.board_display(
     machine.SPI(SPI_ID, baudrate=SPI_BAUDRATE, polarity=0, phase=0),
-    machine.Pin(PIN_DC, machine.Pin.OUT, value=1),
-    machine.Pin(PIN_CS, machine.Pin.OUT, value=1),
-    machine.Pin(PIN_RST, machine.Pin.OUT, value=1),
-    WIDTH,
-    HEIGHT,
-    COLSTART,
-    ROWSTART,
-    INIT,
+    globals(),
 )
 buttons = ugame_hw.Buttons(BUTTON_PINS, globals())
 audio = ugame_hw.Audio()

@@ -70,7 +70,7 @@ INIT = (
 )
 
 _backlight = machine.Pin(PIN_BACKLIGHT, machine.Pin.OUT, value=1)
-display = ugame_hw.Display(
+display = ugame_hw.board_display(
     machine.SPI(
         SPI_ID,
         baudrate=SPI_BAUDRATE,
@@ -80,14 +80,7 @@ display = ugame_hw.Display(
         mosi=PIN_MOSI,
         miso=None,
     ),
-    machine.Pin(PIN_DC, machine.Pin.OUT, value=1),
-    machine.Pin(PIN_CS, machine.Pin.OUT, value=1),
-    machine.Pin(PIN_RST, machine.Pin.OUT, value=1),
-    WIDTH,
-    HEIGHT,
-    COLSTART,
-    ROWSTART,
-    INIT,
+    globals(),
 )
 buttons = ugame_hw.ShiftButtons(PIN_LATCH, PIN_CLOCK, PIN_DATA, len(BUTTON_SHIFT))
 audio = ugame_hw.Audio()

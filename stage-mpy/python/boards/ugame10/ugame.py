@@ -67,7 +67,7 @@ INIT = (
 # The bootloader leaves the battery-sense pin driven; an input draws nothing.
 machine.Pin(PIN_BATTERY, machine.Pin.IN)
 
-display = ugame_hw.Display(
+display = ugame_hw.board_display(
     machine.SPI(
         SPI_ID,
         baudrate=SPI_BAUDRATE,
@@ -77,14 +77,7 @@ display = ugame_hw.Display(
         mosi=PIN_MOSI,
         miso=None,
     ),
-    machine.Pin(PIN_DC, machine.Pin.OUT, value=1),
-    machine.Pin(PIN_CS, machine.Pin.OUT, value=1),
-    None,
-    WIDTH,
-    HEIGHT,
-    COLSTART,
-    ROWSTART,
-    INIT,
+    globals(),
 )
 buttons = ugame_hw.Buttons(BUTTON_PINS, globals())
 audio = ugame_hw.Audio(PIN_MUTE)

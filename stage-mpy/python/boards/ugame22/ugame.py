@@ -69,7 +69,7 @@ INIT = (
     (0x29, b"", 120),  # DISPON
 )
 
-display = ugame_hw.Display(
+display = ugame_hw.board_display(
     machine.SPI(
         SPI_ID,
         baudrate=SPI_BAUDRATE,
@@ -79,14 +79,7 @@ display = ugame_hw.Display(
         mosi=machine.Pin(PIN_MOSI),
         miso=None,
     ),
-    machine.Pin(PIN_DC, machine.Pin.OUT, value=1),
-    machine.Pin(PIN_CS, machine.Pin.OUT, value=1),
-    machine.Pin(PIN_RST, machine.Pin.OUT, value=1),
-    WIDTH,
-    HEIGHT,
-    COLSTART,
-    ROWSTART,
-    INIT,
+    globals(),
 )
 buttons = ugame_hw.Buttons(BUTTON_PINS, globals())
 audio = ugame_hw.Audio()
