@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use crate::paint::{Painter, RowPainter};
+use crate::paint::{Painter, Pixel, RowPainter};
 use crate::{Band, Layer, RenderParams};
 
 /// Logical pixels of one row the renderer keeps between chunks, so that a
@@ -224,11 +224,14 @@ struct RowCache {
     /// Logical column of `pixels[0]`, relative to the rectangle's left.
     start: u32,
     len: u32,
-    pixels: [[u8; 2]; ROW_CACHE_PIXELS],
+    pixels: [CachePixel; ROW_CACHE_PIXELS],
 }
 
+/// A pixel as the painter writes it.
+type CachePixel = <Painter as RowPainter>::Pixel;
+
 /// A row of zero pixels.
-const BLANK_ROW: [[u8; 2]; ROW_CACHE_PIXELS] = [[0; 2]; ROW_CACHE_PIXELS];
+const BLANK_ROW: [CachePixel; ROW_CACHE_PIXELS] = [CachePixel::ZERO; ROW_CACHE_PIXELS];
 
 impl fmt::Debug for RenderState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -439,11 +442,14 @@ impl Rows {
         let (y, mut x, mut phase) = (at.y, at.x, at.phase);
         let screen_y = i32::from(y0) + y as i32;
         let screen_x = |x: u32| i32::from(x0) + x as i32;
-        if Painter::IN_PLACE_ROWS && scale == 1 && x == 0 && out.len() == width as usize {
-            // A whole unscaled row: composed in place, no copy.
-            let scratch = &mut self.scratch;
-            Painter::compose(params, scratch, layers, culling, screen_y, screen_x(0), out);
-            return (width, 0);
+        let whole_row = x == 0 && out.len() == width as usize;
+        if scale == 1 && (Painter::IN_PLACE_SEGMENTS || whole_row) {
+            if let Some(pixels) = CachePixel::view(out) {
+                // Unscaled: composed in place, no copy.
+                let scratch = &mut self.scratch;
+                Painter::compose(params, scratch, layers, culling, screen_y, screen_x(x), pixels);
+                return (x + pixels.len() as u32, 0);
+            }
         }
         let mut rest = out;
         while !rest.is_empty() {
@@ -477,10 +483,14 @@ impl Rows {
 
 #[cfg(test)]
 mod tests {
-    use super::{Painter, RowPainter};
+    use super::{CachePixel, Painter, Pixel, RowPainter};
+
+    fn px(v: u8) -> CachePixel {
+        CachePixel::from_wire([v, 0])
+    }
 
     fn run(src: &[u8], phase: u32, scale: u32, len: usize) -> Vec<u8> {
-        let src: Vec<[u8; 2]> = src.iter().map(|&v| [v, 0]).collect();
+        let src: Vec<CachePixel> = src.iter().map(|&v| px(v)).collect();
         let mut dst = vec![[0xFF, 0xFF]; len];
         Painter::replicate(&src, phase, scale, &mut dst);
         dst.iter().map(|px| px[0]).collect()
@@ -498,7 +508,7 @@ mod tests {
 
     #[test]
     fn progress_is_counted_in_logical_pixels_and_phase() {
-        let src = [[1, 0], [2, 0], [3, 0], [4, 0]];
+        let src = [px(1), px(2), px(3), px(4)];
         let mut dst = [[0, 0]; 16];
         let mut replicate =
             |phase, scale, len| Painter::replicate(&src, phase, scale, &mut dst[..len]);
@@ -509,5 +519,15 @@ mod tests {
         assert_eq!(replicate(2, 3, 8), (3, 1));
         assert_eq!(replicate(0, 5, 15), (3, 0));
         assert_eq!(replicate(4, 7, 10), (2, 0));
+    }
+
+    #[test]
+    fn a_misaligned_output_is_written_byte_by_byte() {
+        // One byte in: the output can't be viewed as words.
+        let src = [px(1), px(2)];
+        let mut bytes = [0u8; 9];
+        let (pairs, _) = bytes[1..].as_chunks_mut::<2>();
+        assert_eq!(Painter::replicate(&src, 0, 2, pairs), (2, 0));
+        assert_eq!(bytes, [0, 1, 0, 1, 0, 2, 0, 2, 0]);
     }
 }

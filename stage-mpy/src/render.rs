@@ -14,6 +14,8 @@ enum Step {
     Done,
     /// More layers reach the band than there are slots: this many.
     Grow(usize),
+    /// More layers reach the band than the list of them has room for.
+    GrowWords,
     /// `layers[i]` is not a `Layer` or `Text`.
     NotALayer(usize),
     /// A layer's buffers are wrong, or the output buffer is.
@@ -22,8 +24,11 @@ enum Step {
 
 /// What is kept from chunk to chunk besides the renderer.
 struct Memo {
-    /// Room for the views of the scene's layers.
+    /// Room for the views of the scene's layers, after the words of a [`Reached`]
+    /// list.
     scratch: GcScratch,
+    /// How many words the scratch keeps.
+    words: usize,
     /// Whether `write()` is Python code, which may change anything (the layers, their
     /// positions, the bytes they view) before the next chunk: then every chunk is made
     /// afresh. A native `write()` (`machine.SPI.write`) runs no Python code, so what
@@ -75,8 +80,10 @@ fn render(py: &mut Py, args: &[Obj]) -> PyResult {
     let mut renderer = GcBox::new(py, || RenderState::new(&params))?;
     let mut memo = Memo {
         scratch: GcScratch::new(),
+        words: 0,
         write_is_python: !write.is_native(),
     };
+
     loop {
         // Everything is looked up again for each chunk: the previous `write()` may have
         // changed the list, the layers or the buffers.
@@ -84,7 +91,13 @@ fn render(py: &mut Py, args: &[Obj]) -> PyResult {
             Step::Chunk { len, whole } => (len, whole),
             Step::Done => break,
             Step::Grow(n) => {
-                memo.scratch.reserve::<Layer<'static>>(py, n, 0)?;
+                memo.scratch.reserve::<Layer<'static>>(py, n, memo.words)?;
+                continue;
+            }
+            Step::GrowWords => {
+                let n = layers.items(py).map_or(0, <[Obj]>::len);
+                memo.words = n.saturating_add(Reached::HEAD);
+                memo.scratch.reserve::<Layer<'static>>(py, 0, memo.words)?;
                 continue;
             }
             Step::NotALayer(i) => {
@@ -112,6 +125,21 @@ function!(
     pub static RENDER = render, 7..=11
 );
 
+/// The layers found to reach the band of the chunks being made, remembered in the
+/// words of the scratch from the first chunk of a band to the next ones: the band's
+/// first row plus one, the number of layers in the sequence, the number listed, then
+/// their indices. Kept only while `write()` is native: no Python code runs between
+/// chunks, so no layer moves and the sequence keeps its items (a native method that
+/// changes a list changes its length, which is checked). The listed layers are still
+/// looked up in full for every chunk; only the others are skipped without being
+/// looked at, and only numbers are kept.
+struct Reached;
+
+impl Reached {
+    /// Words before the indices.
+    const HEAD: usize = 3;
+}
+
 /// Looks up the output buffer, the layers and the buffers of those that reach the band
 /// of rows of the next chunk, and renders that chunk into the buffer: with what the
 /// renderer derived from the previous chunk's scene if that is the same scene, else
@@ -133,19 +161,38 @@ fn chunk(
     let params = *renderer.params();
     // No band when the rectangle is done or the buffer too small: no layer is looked up.
     let band = renderer.next_band(out.len());
-    let (_, mut views) = memo.scratch.split();
-    for (i, &item) in items.iter().enumerate() {
-        let Some(layer) = downcast(item) else {
+    let (words, mut views) = memo.scratch.split();
+    let (head, list) = words.split_at_mut(words.len().min(Reached::HEAD));
+    // The layers that reach the band: listed by the first chunk of the band and kept
+    // for the next ones ([`Reached`]), else listed afresh.
+    let key = [band.map_or(0, |b| b.first() as usize + 1), items.len()];
+    let [first_row, len, count] = head else {
+        return Step::GrowWords;
+    };
+    if memo.write_is_python || [*first_row, *len] != key {
+        *count = 0;
+        for (i, &item) in items.iter().enumerate() {
+            let Some(layer) = downcast(item) else {
+                return Step::NotALayer(i);
+            };
+            if band.is_some_and(|band| reaches(&layer.get().footprint(), &params, band)) {
+                let Some(slot) = list.get_mut(*count) else {
+                    *first_row = 0;
+                    return Step::GrowWords;
+                };
+                *slot = i;
+                *count += 1;
+            }
+        }
+        [*first_row, *len] = key;
+    }
+    for &i in list.get(..*count).unwrap_or_default() {
+        let Some(layer) = items.get(i).copied().and_then(downcast) else {
             return Step::NotALayer(i);
         };
-        let state = layer.get();
-        if !band.is_some_and(|band| reaches(&state.footprint(), &params, band)) {
-            continue;
-        }
         // A layer buffer overlapping the output buffer is refused (ValueError): the
         // chunk is written there while the layers are read.
-        let found = state.view(&mut |o| view.buffer(o));
-        match found {
+        match layer.get().view(&mut |o| view.buffer(o)) {
             Ok(layer) => views.push(layer),
             Err(f) => return Step::Failed(f),
         }

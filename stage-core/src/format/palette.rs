@@ -18,8 +18,8 @@ pub const PALETTE_LEN: usize = 32;
 #[derive(Clone, Copy, Debug)]
 pub struct Palette<'a> {
     entries: &'a [[u8; 2]; 16],
-    /// Bit `i` is set when entry `i` is transparent.
-    transparent: u16,
+    /// Whether the key counts as opaque ([`Palette::opaque`]).
+    opaque: bool,
 }
 
 impl<'a> Palette<'a> {
@@ -34,17 +34,9 @@ impl<'a> Palette<'a> {
 
     /// Views sixteen entries; cannot fail.
     pub const fn from_entries(entries: &'a [[u8; 2]; 16]) -> Self {
-        let mut transparent = 0;
-        let mut i = 0;
-        while i < 16 {
-            if WireColor(entries[i]).is_transparent() {
-                transparent |= 1 << i;
-            }
-            i += 1;
-        }
         Palette {
             entries,
-            transparent,
+            opaque: false,
         }
     }
 
@@ -62,7 +54,7 @@ impl<'a> Palette<'a> {
     pub const fn opaque(entries: &'a [[u8; 2]; 16]) -> Self {
         Palette {
             entries,
-            transparent: 0,
+            opaque: true,
         }
     }
 
@@ -78,9 +70,18 @@ impl<'a> Palette<'a> {
     }
 
     /// A mask of the transparent entries: bit `i` is set when entry `i` is
-    /// [`WireColor::TRANSPARENT`].
-    #[inline]
-    pub const fn transparent_mask(&self) -> u16 {
-        self.transparent
+    /// [`WireColor::TRANSPARENT`] (none for an [`opaque`](Palette::opaque)
+    /// palette). Worked out on each call: renderers that need it per row
+    /// keep it.
+    pub fn transparent_mask(&self) -> u16 {
+        let mut transparent = 0;
+        if !self.opaque {
+            for (i, entry) in self.entries.iter().enumerate() {
+                if WireColor(*entry).is_transparent() {
+                    transparent |= 1 << i;
+                }
+            }
+        }
+        transparent
     }
 }

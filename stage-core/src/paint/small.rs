@@ -1,57 +1,141 @@
-//! The small painter, for flash-tight builds (feature `small`): one loop
-//! for every kind of tile row, a bit test per pixel, the row filled with
-//! the background before the layers paint over it, every layer tested
-//! against every row (no culling by bands; a caller with many layers spread
-//! over the screen passes only those reaching the band of the next chunk,
-//! as the MicroPython module does), and no tables kept between rows.
+//! The small painter, for flash-tight builds (feature `small`, the 32-bit
+//! MicroPython modules): little code, and still few instructions a pixel.
+//!
+//! - Pixels are 16-bit words: where the chunk is aligned for them a row is
+//!   composed in place, each pixel one halfword store (else it goes through
+//!   the row cache).
+//! - The back-most layer crossing a row, when it covers the whole row,
+//!   paints onto nothing: its transparent entries are the background, so the
+//!   row is not filled first and its pixels are not tested.
+//! - Each palette is turned into sixteen words once and kept (known by its
+//!   [`PaletteKey`](super::PaletteKey)): a pixel is a table load; a
+//!   transparent one is the transparency key, skipped by one comparison.
+//! - No culling by bands: every layer is tested against every row (a caller
+//!   with many layers spread over the screen passes only those reaching the
+//!   band of the next chunk, as the MicroPython module does).
 
 use super::text::paint_text;
-use super::{Placement, RowPainter};
-use crate::{Band, Bank, Layer, Palette, RenderParams, Rotation};
+use super::{key_of, Pixel, Placement, RowPainter};
+use crate::paint::placement::Span;
+use crate::{Band, Bank, Layer, Palette, RenderParams, Rotation, WireColor};
 
 /// The small painter.
 pub(crate) struct Small;
 
+/// Palettes kept as words at once: the back-most layer's, and three more.
+const TABLES: usize = 4;
+
+/// The transparency key as a pixel word.
+const KEY: u16 = u16::from_ne_bytes(WireColor::TRANSPARENT.bytes());
+
+/// Palettes as words, kept between rows and chunks. All zeros when empty (no
+/// palette lives at address 0), so that it starts as zeroed memory.
+#[derive(Clone)]
+pub(crate) struct Scratch {
+    /// Each table's key: where its palette lives, doubled, plus 1 for a
+    /// back-most layer's table (whose transparent entries are the
+    /// background, the same for the whole render).
+    keys: [usize; TABLES],
+    colors: [[u16; 16]; TABLES],
+    /// The transparent entries of each table (none in a back-most layer's).
+    masks: [u16; TABLES],
+    /// The table to replace next.
+    next: usize,
+}
+
+impl Scratch {
+    /// The entries of `palette` as words, its transparent ones replaced by
+    /// `base` if given, and the mask of the entries left transparent.
+    fn colors(&mut self, palette: Palette<'_>, base: Option<[u8; 2]>) -> (&[u16; 16], u16) {
+        let (address, _) = key_of(palette, None);
+        let key = address << 1 | usize::from(base.is_some());
+        let mut slot = 0;
+        while slot < TABLES {
+            if self.keys[slot] == key {
+                return (&self.colors[slot], self.masks[slot]);
+            }
+            slot += 1;
+        }
+        slot = self.next % TABLES;
+        self.next += 1;
+        let entries = palette.entries();
+        let mut mask = 0;
+        for (i, color) in self.colors[slot].iter_mut().enumerate() {
+            *color = u16::from_wire(entries[i]);
+            if *color == KEY {
+                match base {
+                    Some(fill) => *color = u16::from_wire(fill),
+                    None => mask |= 1 << i,
+                }
+            }
+        }
+        self.masks[slot] = mask;
+        self.keys[slot] = key;
+        (&self.colors[slot], mask)
+    }
+}
+
 impl RowPainter for Small {
-    type Scratch = ();
+    type Pixel = u16;
+    type Scratch = Scratch;
     type Culling = ();
 
-    const SCRATCH: () = ();
+    const SCRATCH: Scratch = Scratch {
+        keys: [0; TABLES],
+        colors: [[0; 16]; TABLES],
+        masks: [0; TABLES],
+        next: 0,
+    };
     const NO_CULLING: () = ();
-    const IN_PLACE_ROWS: bool = false;
+    const IN_PLACE_SEGMENTS: bool = true;
 
-    fn clear(_: &mut ()) {}
+    fn clear(scratch: &mut Scratch) {
+        scratch.keys = [0; TABLES];
+    }
 
     fn cull(_: &[Layer<'_>], _: &RenderParams, _: Band) {}
 
     fn compose(
         params: &RenderParams,
-        _: &mut (),
+        scratch: &mut Scratch,
         layers: &[Layer<'_>],
         _: &(),
         y: i32,
         x: i32,
-        row: &mut [[u8; 2]],
+        row: &mut [u16],
     ) {
-        row.fill(params.fill().bytes());
         let viewport = params.viewport();
+        let fill = params.fill().bytes();
+        // The back-most layer crossing the row paints onto nothing when it
+        // covers all of it; else the row starts as the background.
+        let mut base = Some(fill);
         for layer in layers.iter().rev() {
-            paint_layer(layer, viewport, y, x, row);
+            let Some(span) = Placement::of(&layer.footprint(), viewport).span(y, x, row.len()) else {
+                continue;
+            };
+            if base.is_some() && (span.begin, span.end) != (0, row.len()) {
+                fill_row(row, fill);
+                base = None;
+            }
+            paint_layer(layer, &span, row, scratch, base);
+            base = None;
+        }
+        if base.is_some() {
+            fill_row(row, fill);
         }
     }
 
-    fn replicate(src: &[[u8; 2]], phase: u32, scale: u32, dst: &mut [[u8; 2]]) -> (u32, u32) {
-        if scale == 1 {
-            if let Some(src) = src.get(..dst.len()) {
-                dst.copy_from_slice(src);
+    fn replicate(src: &[u16], phase: u32, scale: u32, dst: &mut [[u8; 2]]) -> (u32, u32) {
+        if (scale, phase) == (2, 0) {
+            if let Some(words) = u16::view(dst) {
+                return double(src, words);
             }
-            return (dst.len() as u32, 0);
         }
-        // Scaled: pixel by pixel, less code.
+        // Pixel by pixel (other scales, and rows the chunk can't take as words).
         let (mut done, mut phase) = (0, phase);
         let mut color = src.first().copied().unwrap_or_default();
         for px in dst {
-            *px = color;
+            *px = color.to_wire();
             phase += 1;
             if phase == scale {
                 (done, phase) = (done + 1, 0);
@@ -62,12 +146,38 @@ impl RowPainter for Small {
     }
 }
 
-/// Paints `layer` over `row`, which holds screen row `y` from screen column
-/// `x` on.
-fn paint_layer(layer: &Layer<'_>, viewport: (i16, i16), y: i32, x: i32, row: &mut [[u8; 2]]) {
-    let Some(span) = Placement::of(&layer.footprint(), viewport).span(y, x, row.len()) else {
-        return;
-    };
+/// Writes each pixel of `src` twice into `dst`: the commonest scale, two
+/// halfword stores a pixel.
+#[inline(never)]
+fn double(src: &[u16], dst: &mut [u16]) -> (u32, u32) {
+    let (pairs, tail) = dst.as_chunks_mut::<2>();
+    let mut src = src.iter();
+    for pair in pairs.iter_mut() {
+        let color = src.next().copied().unwrap_or_default();
+        *pair = [color, color];
+    }
+    let done = pairs.len() as u32;
+    if let (Some(px), Some(&color)) = (tail.first_mut(), src.next()) {
+        *px = color;
+    }
+    (done, tail.len() as u32)
+}
+
+/// Fills `row` with the background.
+#[inline(never)]
+fn fill_row(row: &mut [u16], fill: [u8; 2]) {
+    row.fill(u16::from_wire(fill));
+}
+
+/// Paints `layer` over `row` where `span` says it covers it; as the
+/// back-most layer if `base` (the background) is given.
+fn paint_layer(
+    layer: &Layer<'_>,
+    span: &Span,
+    row: &mut [u16],
+    scratch: &mut Scratch,
+    base: Option<[u8; 2]>,
+) {
     let Some(dst) = row.get_mut(span.begin..span.end) else {
         return;
     };
@@ -84,19 +194,15 @@ fn paint_layer(layer: &Layer<'_>, viewport: (i16, i16), y: i32, x: i32, row: &mu
             (sprite.bank(), sprite.palette(), sprite.rotation(), tiles)
         }
         Layer::Text(text) => {
-            paint_text(dst, span.lx, span.ly, text, text.palette(), None);
+            let (colors, transparent) = scratch.colors(text.palette(), base);
+            let base = base.map(u16::from_wire);
+            paint_text(dst, span.lx, span.ly, text, colors, transparent, base);
             return;
         }
     };
-    paint_tiles(
-        dst,
-        span.lx,
-        (span.ly & 15) as u8,
-        bank,
-        palette,
-        rotation,
-        tiles,
-    );
+    let (colors, _) = scratch.colors(palette, base);
+    let cy = (span.ly & 15) as u8;
+    paint_tiles(dst, span.lx, cy, bank, rotation, tiles, colors, base.is_none());
 }
 
 /// Where the tiles of a grid or sprite row come from.
@@ -109,20 +215,23 @@ enum TileSource<'a> {
 }
 
 /// Paints row `cy` of the tiles of a grid or sprite into `dst`, whose first
-/// pixel is the layer's column `lx`.
+/// pixel is the layer's column `lx`; `over` skips transparent pixels.
+#[allow(clippy::too_many_arguments)]
 #[inline(never)]
 fn paint_tiles(
-    dst: &mut [[u8; 2]],
+    dst: &mut [u16],
     lx: u16,
     cy: u8,
     bank: Bank<'_>,
-    palette: Palette<'_>,
     rotation: Rotation,
     tiles: TileSource<'_>,
+    colors: &[u16; 16],
+    over: bool,
 ) {
     let mut tx = lx >> 4;
-    let mut first = lx & 15;
+    let mut first = usize::from(lx & 15);
     let mut rest = dst;
+    let mut turned = [0u8; 8];
     while !rest.is_empty() {
         let tile = match tiles {
             // Cell (tx, ty) is nibble `tx & 1` of byte `(ty * width + tx) / 2`.
@@ -135,33 +244,62 @@ fn paint_tiles(
             }
             TileSource::Frame(frame) => frame,
         };
-        let n = rest.len().min(usize::from(16 - first));
+        // The tile's row as drawn: two pixels a byte, the left one in the high
+        // nibble; straight from the bank unless it is turned.
+        let bytes = if rotation == Rotation::Identity {
+            bank.row_bytes(tile, cy)
+        } else {
+            turned = bank.line(tile, rotation, cy).to_be_bytes();
+            &turned
+        };
+        let n = rest.len().min(16 - first);
         let (head, tail) = rest.split_at_mut(n);
-        let mut line = bank.line(tile, rotation, cy);
-        // A variable 64-bit shift is a library call on 32-bit cores.
-        for _ in 0..first {
-            line <<= 4;
+        if let Some(whole) = head.first_chunk_mut::<16>() {
+            paint_whole(whole, bytes, colors, over);
+        } else {
+            paint_part(head, bytes, first, colors, over);
         }
-        // Eight pixels from each half of the line: 32-bit shifts only.
-        let (left, right) = head.split_at_mut(head.len().min(8));
-        paint_nibbles(left, (line >> 32) as u32, palette);
-        paint_nibbles(right, line as u32, palette);
         rest = tail;
         tx += 1;
         first = 0;
     }
 }
 
-/// Writes the opaque colours of the first `dst.len()` (at most 8) nibbles
-/// of `nibbles` (first pixel in the top nibble) into `dst`.
-#[inline(never)]
-fn paint_nibbles(dst: &mut [[u8; 2]], mut nibbles: u32, palette: Palette<'_>) {
-    let (entries, mask) = (palette.entries(), palette.transparent_mask());
-    for px in dst {
-        let index = (nibbles >> 28) as usize;
-        if mask >> index & 1 == 0 {
-            *px = entries[index];
+/// Writes the colours of a whole tile row (`bytes`, two pixels a byte, the
+/// left one in the high nibble) into `dst`; `over` skips transparent ones.
+#[inline(always)]
+fn paint_whole(dst: &mut [u16; 16], bytes: &[u8; 8], colors: &[u16; 16], over: bool) {
+    let (pairs, _) = dst.as_chunks_mut::<2>();
+    if over {
+        for i in 0..8 {
+            let byte = bytes[i];
+            let (left, right) = (colors[usize::from(byte >> 4)], colors[usize::from(byte & 15)]);
+            if left != KEY {
+                pairs[i][0] = left;
+            }
+            if right != KEY {
+                pairs[i][1] = right;
+            }
         }
-        nibbles <<= 4;
+    } else {
+        for i in 0..8 {
+            let byte = bytes[i];
+            pairs[i] = [colors[usize::from(byte >> 4)], colors[usize::from(byte & 15)]];
+        }
+    }
+}
+
+/// Writes the colours of pixels `first..first + dst.len()` of a tile row
+/// into `dst`; `over` skips transparent ones.
+#[inline(never)]
+fn paint_part(dst: &mut [u16], bytes: &[u8; 8], first: usize, colors: &[u16; 16], over: bool) {
+    let mut at = first;
+    for px in dst {
+        let byte = bytes[(at >> 1) & 7];
+        let color = colors[usize::from(if at & 1 == 0 { byte >> 4 } else { byte & 15 })];
+        if !over || color != KEY {
+            *px = color;
+        }
+        at += 1;
     }
 }

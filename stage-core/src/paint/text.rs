@@ -1,23 +1,25 @@
 //! Painting a row of a text layer: 8x8 glyphs at 2 bits per pixel.
 
-use crate::{Palette, Text, WireColor};
+use super::Pixel;
+use crate::Text;
 
 /// Paints row `ly` of `text` into `dst`, whose first pixel is the layer's
-/// column `lx`. `palette` is the layer's palette as painted: for the
-/// back-most layer (`base` is the background) its transparent entries are
-/// already the background, and empty cells are filled with it.
+/// column `lx`, in the colours `colors` (the layer's palette as painted,
+/// entries in [`Pixel`] form) of which those set in `transparent` are
+/// see-through. For the back-most layer (`base` is the background) the
+/// palette's transparent entries are already the background and
+/// `transparent` is 0, and empty cells are filled with it.
 #[inline]
-pub(crate) fn paint_text(
-    dst: &mut [[u8; 2]],
+pub(crate) fn paint_text<P: Pixel>(
+    dst: &mut [P],
     mut lx: u16,
     ly: u16,
     text: &Text<'_>,
-    palette: Palette<'_>,
-    base: Option<[u8; 2]>,
+    colors: &[P; 16],
+    transparent: u16,
+    base: Option<P>,
 ) {
     let (font, chars) = (text.font(), text.chars());
-    let (entries, mask) = (palette.entries(), palette.transparent_mask());
-    let opaque = mask == 0;
     let (ty, cy) = (ly >> 3, (ly & 7) as u8);
     let mut rest = dst;
     while !rest.is_empty() {
@@ -31,11 +33,11 @@ pub(crate) fn paint_text(
         // A glyph row whose pixels are all 0 shows entry 0 (or 4) only:
         // nothing to paint if that entry is transparent.
         let blank = bits & ((1u32 << (2 * n)) - 1) as u16 == 0;
-        if code != 0 && !(blank && mask >> highlight & 1 != 0) {
+        if code != 0 && !(blank && transparent >> highlight & 1 != 0) {
             for px in head {
-                let color = entries[usize::from(bits & 3) | highlight];
-                if opaque || !WireColor(color).is_transparent() {
-                    *px = color;
+                let index = usize::from(bits & 3) | highlight;
+                if transparent >> index & 1 == 0 {
+                    *px = colors[index];
                 }
                 bits >>= 2;
             }

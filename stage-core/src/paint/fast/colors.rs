@@ -3,25 +3,13 @@
 //! tables, which map a byte of a tile row (two pixels) to the two colours it
 //! shows and halve the work per pixel of opaque tile rows of large grids.
 //!
-//! A derived table is known by where its palette lives (and the background
-//! it was made with). That stands for the palette's contents for as long as
-//! the renderer may assume the scene unchanged: while a
-//! [`ChunkRenderer`](crate::ChunkRenderer) borrows its layers, or between
-//! chunks a caller of [`RenderState`](crate::RenderState) declares
-//! [`Scene::Unchanged`](crate::Scene::Unchanged). Anything else clears the
-//! tables first.
+//! A derived table is known by its palette's key
+//! ([`PaletteKey`](crate::paint::PaletteKey)).
 
+use crate::paint::PaletteKey;
 use crate::Palette;
 
-/// Where a layer's palette lives, and the background its transparent
-/// entries were replaced with (for the back-most layer).
-type PaletteKey = (usize, Option<[u8; 2]>);
-
-/// The key of `palette`'s entries as painted over `base`.
-#[inline]
-pub(super) fn key_of(palette: Palette<'_>, base: Option<[u8; 2]>) -> PaletteKey {
-    (palette.entries() as *const _ as usize, base)
-}
+pub(super) use crate::paint::key_of;
 
 /// Sixteen zero entries (a constant: zeroed in place, not built in a temporary).
 const BLANK_PALETTE: [[u8; 2]; 16] = [[0; 2]; 16];

@@ -31,6 +31,7 @@ pub(crate) struct Scratch {
 }
 
 impl RowPainter for Fast {
+    type Pixel = [u8; 2];
     type Scratch = Scratch;
     type Culling = Active;
 
@@ -39,7 +40,7 @@ impl RowPainter for Fast {
         base: BaseColors::NEW,
     };
     const NO_CULLING: Active = Active::EMPTY;
-    const IN_PLACE_ROWS: bool = true;
+    const IN_PLACE_SEGMENTS: bool = false;
 
     fn clear(scratch: &mut Scratch) {
         scratch.pairs.clear();
@@ -279,7 +280,8 @@ fn paint_layer(
         }
         Layer::Text(text) => {
             let palette = colors.for_base(text.palette(), base);
-            paint_text(dst, span.lx, span.ly, text, palette, base);
+            let transparent = palette.transparent_mask();
+            paint_text(dst, span.lx, span.ly, text, palette.entries(), transparent, base);
         }
     }
     true
