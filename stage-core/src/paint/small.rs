@@ -267,11 +267,13 @@ fn paint_tiles(
 
 /// Writes the colours of a whole tile row (`bytes`, two pixels a byte, the
 /// left one in the high nibble) into `dst`; `over` skips transparent ones.
-#[inline(always)]
+#[inline(never)]
 fn paint_whole(dst: &mut [u16; 16], bytes: &[u8; 8], colors: &[u16; 16], over: bool) {
     let (pairs, _) = dst.as_chunks_mut::<2>();
+    let mut i = 0;
+    // Loops that test at the end: one branch a byte fewer.
     if over {
-        for i in 0..8 {
+        while {
             let byte = bytes[i];
             let (left, right) = (colors[usize::from(byte >> 4)], colors[usize::from(byte & 15)]);
             if left != KEY {
@@ -280,12 +282,16 @@ fn paint_whole(dst: &mut [u16; 16], bytes: &[u8; 8], colors: &[u16; 16], over: b
             if right != KEY {
                 pairs[i][1] = right;
             }
-        }
+            i += 1;
+            i != 8
+        } {}
     } else {
-        for i in 0..8 {
+        while {
             let byte = bytes[i];
             pairs[i] = [colors[usize::from(byte >> 4)], colors[usize::from(byte & 15)]];
-        }
+            i += 1;
+            i != 8
+        } {}
     }
 }
 
