@@ -447,7 +447,15 @@ impl Rows {
             if let Some(pixels) = CachePixel::view(out) {
                 // Unscaled: composed in place, no copy.
                 let scratch = &mut self.scratch;
-                Painter::compose(params, scratch, layers, culling, screen_y, screen_x(x), pixels);
+                Painter::compose(
+                    params,
+                    scratch,
+                    layers,
+                    culling,
+                    screen_y,
+                    screen_x(x),
+                    pixels,
+                );
                 return (x + pixels.len() as u32, 0);
             }
         }

@@ -47,6 +47,14 @@ enum LayerSpec {
 }
 
 impl SceneSpec {
+    /// Palette `i`: the last 32 bytes of its buffer, which for odd `i` starts
+    /// with a spare byte, so that renderers meet palettes at odd addresses
+    /// too (the MicroPython module gets any buffer a program passes).
+    fn palette(&self, i: usize) -> Palette<'_> {
+        let bytes = &self.palettes[i];
+        Palette::new(&bytes[bytes.len() - 32..]).unwrap()
+    }
+
     fn build(&self) -> Vec<Layer<'_>> {
         self.layers
             .iter()
@@ -62,7 +70,7 @@ impl SceneSpec {
                 } => {
                     let mut grid = Grid::new(
                         Bank::new(&self.banks[*bank]).unwrap(),
-                        Palette::new(&self.palettes[*palette]).unwrap(),
+                        self.palette(*palette),
                         TileMap::new(&map[..], *width, *height).unwrap(),
                     );
                     grid.set_position(pos.0, pos.1);
@@ -79,7 +87,7 @@ impl SceneSpec {
                 } => {
                     let mut sprite = Sprite::new(
                         Bank::new(&self.banks[*bank]).unwrap(),
-                        Palette::new(&self.palettes[*palette]).unwrap(),
+                        self.palette(*palette),
                     )
                     .with_cells(cells.0, cells.1)
                     .unwrap();
@@ -98,7 +106,7 @@ impl SceneSpec {
                 } => {
                     let mut text = Text::new(
                         Font::new(&self.fonts[*font]).unwrap(),
-                        Palette::new(&self.palettes[*palette]).unwrap(),
+                        self.palette(*palette),
                         TextChars::new(&chars[..], *width, *height).unwrap(),
                     );
                     text.set_position(pos.0, pos.1);
@@ -200,7 +208,11 @@ fn scene(max_layers: usize) -> impl Strategy<Value = SceneSpec> {
             let (b, p, f) = (banks.len(), palettes.len(), fonts.len());
             prop::collection::vec(layer(b, p, f), 0..max_layers).prop_map(move |layers| SceneSpec {
                 banks: banks.clone(),
-                palettes: palettes.clone(),
+                palettes: palettes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| [&[0xA5][..i % 2], p].concat())
+                    .collect(),
                 fonts: fonts.clone(),
                 layers,
             })
@@ -507,7 +519,9 @@ proptest! {
         let mut after = spec.clone();
         for &(palette, byte, xor) in &flips {
             let palette = palette % after.palettes.len();
-            after.palettes[palette][byte] ^= xor;
+            let bytes = &mut after.palettes[palette];
+            let first = bytes.len() - 32;
+            bytes[first + byte] ^= xor;
         }
         if let Some((at, xor)) = graphic {
             let bank = &mut after.banks[at % spec.banks.len()];

@@ -7,9 +7,11 @@
 //! - The back-most layer crossing a row, when it covers the whole row,
 //!   paints onto nothing: its transparent entries are the background, so the
 //!   row is not filled first and its pixels are not tested.
-//! - Each palette is turned into sixteen words once and kept (known by its
-//!   [`PaletteKey`](super::PaletteKey)): a pixel is a table load; a
-//!   transparent one is the transparency key, skipped by one comparison.
+//! - A pixel is a load from the palette read as sixteen words, in place
+//!   where it is aligned for them (else copied); a transparent one is the
+//!   transparency key, skipped by one comparison. The back-most layer's
+//!   palette, with the background in its transparent entries, is made once
+//!   and kept (known by its [`PaletteKey`](super::PaletteKey)).
 //! - No culling by bands: every layer is tested against every row (a caller
 //!   with many layers spread over the screen passes only those reaching the
 //!   band of the next chunk, as the MicroPython module does).
@@ -22,56 +24,47 @@ use crate::{Band, Bank, Layer, Palette, RenderParams, Rotation, WireColor};
 /// The small painter.
 pub(crate) struct Small;
 
-/// Palettes kept as words at once: the back-most layer's, and three more.
-const TABLES: usize = 4;
-
 /// The transparency key as a pixel word.
 const KEY: u16 = u16::from_ne_bytes(WireColor::TRANSPARENT.bytes());
 
-/// Palettes as words, kept between rows and chunks. All zeros when empty (no
-/// palette lives at address 0), so that it starts as zeroed memory.
+/// What the painter keeps between rows and chunks: the back-most layer's
+/// palette as words, its transparent entries replaced by the background
+/// (the same for the whole render), known by where the palette lives (0:
+/// none yet; no palette lives at address 0); and room for a palette that
+/// can't be read as words in place.
 #[derive(Clone)]
 pub(crate) struct Scratch {
-    /// Each table's key: where its palette lives, doubled, plus 1 for a
-    /// back-most layer's table (whose transparent entries are the
-    /// background, the same for the whole render).
-    keys: [usize; TABLES],
-    colors: [[u16; 16]; TABLES],
-    /// The transparent entries of each table (none in a back-most layer's).
-    masks: [u16; TABLES],
-    /// The table to replace next.
-    next: usize,
+    base_key: usize,
+    base: [u16; 16],
+    copy: [u16; 16],
 }
 
 impl Scratch {
-    /// The entries of `palette` as words, its transparent ones replaced by
-    /// `base` if given, and the mask of the entries left transparent.
-    fn colors(&mut self, palette: Palette<'_>, base: Option<[u8; 2]>) -> (&[u16; 16], u16) {
-        let (address, _) = key_of(palette, None);
-        let key = address << 1 | usize::from(base.is_some());
-        let mut slot = 0;
-        while slot < TABLES {
-            if self.keys[slot] == key {
-                return (&self.colors[slot], self.masks[slot]);
-            }
-            slot += 1;
-        }
-        slot = self.next % TABLES;
-        self.next += 1;
+    /// The entries of `palette` as pixel words: for the back-most layer
+    /// (`base` is the background) the kept table, made again if it is of
+    /// another palette; else the palette's own bytes where they are aligned
+    /// for words, or a copy.
+    fn colors<'t>(&'t mut self, palette: Palette<'t>, base: Option<[u8; 2]>) -> &'t [u16; 16] {
         let entries = palette.entries();
-        let mut mask = 0;
-        for (i, color) in self.colors[slot].iter_mut().enumerate() {
-            *color = u16::from_wire(entries[i]);
-            if *color == KEY {
-                match base {
-                    Some(fill) => *color = u16::from_wire(fill),
-                    None => mask |= 1 << i,
-                }
+        let (key, _) = key_of(palette, None);
+        let table = match base {
+            Some(_) if self.base_key == key => return &self.base,
+            Some(_) => {
+                self.base_key = key;
+                &mut self.base
+            }
+            None => match bytemuck::try_cast_ref(entries) {
+                Ok(words) => return words,
+                Err(_) => &mut self.copy,
+            },
+        };
+        for (color, entry) in table.iter_mut().zip(entries) {
+            *color = u16::from_wire(*entry);
+            if let (KEY, Some(fill)) = (*color, base) {
+                *color = u16::from_wire(fill);
             }
         }
-        self.masks[slot] = mask;
-        self.keys[slot] = key;
-        (&self.colors[slot], mask)
+        table
     }
 }
 
@@ -81,16 +74,15 @@ impl RowPainter for Small {
     type Culling = ();
 
     const SCRATCH: Scratch = Scratch {
-        keys: [0; TABLES],
-        colors: [[0; 16]; TABLES],
-        masks: [0; TABLES],
-        next: 0,
+        base_key: 0,
+        base: [0; 16],
+        copy: [0; 16],
     };
     const NO_CULLING: () = ();
     const IN_PLACE_SEGMENTS: bool = true;
 
     fn clear(scratch: &mut Scratch) {
-        scratch.keys = [0; TABLES];
+        scratch.base_key = 0;
     }
 
     fn cull(_: &[Layer<'_>], _: &RenderParams, _: Band) {}
@@ -110,7 +102,8 @@ impl RowPainter for Small {
         // covers all of it; else the row starts as the background.
         let mut base = Some(fill);
         for layer in layers.iter().rev() {
-            let Some(span) = Placement::of(&layer.footprint(), viewport).span(y, x, row.len()) else {
+            let Some(span) = Placement::of(&layer.footprint(), viewport).span(y, x, row.len())
+            else {
                 continue;
             };
             if base.is_some() && (span.begin, span.end) != (0, row.len()) {
@@ -194,15 +187,30 @@ fn paint_layer(
             (sprite.bank(), sprite.palette(), sprite.rotation(), tiles)
         }
         Layer::Text(text) => {
-            let (colors, transparent) = scratch.colors(text.palette(), base);
+            let colors = scratch.colors(text.palette(), base);
+            let mut transparent = 0;
+            if base.is_none() {
+                for (i, &color) in colors.iter().enumerate() {
+                    transparent |= u16::from(color == KEY) << i;
+                }
+            }
             let base = base.map(u16::from_wire);
             paint_text(dst, span.lx, span.ly, text, colors, transparent, base);
             return;
         }
     };
-    let (colors, _) = scratch.colors(palette, base);
+    let colors = scratch.colors(palette, base);
     let cy = (span.ly & 15) as u8;
-    paint_tiles(dst, span.lx, cy, bank, rotation, tiles, colors, base.is_none());
+    paint_tiles(
+        dst,
+        span.lx,
+        cy,
+        bank,
+        rotation,
+        tiles,
+        colors,
+        base.is_none(),
+    );
 }
 
 /// Where the tiles of a grid or sprite row come from.
@@ -231,7 +239,7 @@ fn paint_tiles(
     let mut tx = lx >> 4;
     let mut first = usize::from(lx & 15);
     let mut rest = dst;
-    let mut turned = [0u8; 8];
+    let mut turned;
     while !rest.is_empty() {
         let tile = match tiles {
             // Cell (tx, ty) is nibble `tx & 1` of byte `(ty * width + tx) / 2`.
@@ -275,7 +283,10 @@ fn paint_whole(dst: &mut [u16; 16], bytes: &[u8; 8], colors: &[u16; 16], over: b
     if over {
         while {
             let byte = bytes[i];
-            let (left, right) = (colors[usize::from(byte >> 4)], colors[usize::from(byte & 15)]);
+            let (left, right) = (
+                colors[usize::from(byte >> 4)],
+                colors[usize::from(byte & 15)],
+            );
             if left != KEY {
                 pairs[i][0] = left;
             }
@@ -288,7 +299,10 @@ fn paint_whole(dst: &mut [u16; 16], bytes: &[u8; 8], colors: &[u16; 16], over: b
     } else {
         while {
             let byte = bytes[i];
-            pairs[i] = [colors[usize::from(byte >> 4)], colors[usize::from(byte & 15)]];
+            pairs[i] = [
+                colors[usize::from(byte >> 4)],
+                colors[usize::from(byte & 15)],
+            ];
             i += 1;
             i != 8
         } {}
@@ -299,13 +313,11 @@ fn paint_whole(dst: &mut [u16; 16], bytes: &[u8; 8], colors: &[u16; 16], over: b
 /// into `dst`; `over` skips transparent ones.
 #[inline(never)]
 fn paint_part(dst: &mut [u16], bytes: &[u8; 8], first: usize, colors: &[u16; 16], over: bool) {
-    let mut at = first;
-    for px in dst {
+    for (at, px) in (first..).zip(dst) {
         let byte = bytes[(at >> 1) & 7];
         let color = colors[usize::from(if at & 1 == 0 { byte >> 4 } else { byte & 15 })];
         if !over || color != KEY {
             *px = color;
         }
-        at += 1;
     }
 }

@@ -281,7 +281,15 @@ fn paint_layer(
         Layer::Text(text) => {
             let palette = colors.for_base(text.palette(), base);
             let transparent = palette.transparent_mask();
-            paint_text(dst, span.lx, span.ly, text, palette.entries(), transparent, base);
+            paint_text(
+                dst,
+                span.lx,
+                span.ly,
+                text,
+                palette.entries(),
+                transparent,
+                base,
+            );
         }
     }
     true
