@@ -48,9 +48,12 @@ pub(crate) fn key_of(palette: Palette<'_>, base: Option<[u8; 2]>) -> PaletteKey 
 pub(crate) trait Pixel: Copy {
     /// Wire bytes `00 00`.
     const ZERO: Self;
-    /// The pixel of two wire bytes.
+    /// The pixel of two wire bytes (the fast painter writes bytes and
+    /// needs no conversion).
+    #[cfg_attr(not(feature = "small"), allow(dead_code))]
     fn from_wire(bytes: [u8; 2]) -> Self;
     /// Its two wire bytes.
+    #[cfg_attr(not(feature = "small"), allow(dead_code))]
     fn to_wire(self) -> [u8; 2];
     /// The output's pixels as this type, when they can be viewed so (a word
     /// needs two-byte alignment).
