@@ -1,7 +1,7 @@
 //! The `_stage` object model: a layer as the MicroPython module's `Layer` and `Text`
 //! objects hold it (what it is, its size in cells, position, frame, rotation, and three
 //! buffers), and the stage-core [`Layer`] it becomes once its buffers are looked up and
-//! checked, with the original module's limits and in its order of checks.
+//! checked, with the original module's limits.
 //!
 //! Independent of any runtime: the buffers are named by a handle type `B` (a Python
 //! object in the MicroPython module, a place in linear memory in the WebAssembly build,
@@ -116,23 +116,30 @@ impl<B: Copy> LayerState<B> {
 
     /// The stage-core layer viewing the buffers `get` returns, after checking their
     /// sizes: exactly 2048 bytes for graphics and fonts, 32 for palettes,
-    /// `ceil(w * h / 2)` or more for maps, `w * h` or more for chars.
+    /// `ceil(w * h / 2)` or more for maps, `w * h` or more for chars. The buffers
+    /// are looked up first, in order (a sprite's third is not), then the sizes
+    /// are checked: the palette's, the map's or chars', the graphic's or font's.
     pub fn view<'a, E>(
         &self,
         get: &mut dyn FnMut(B) -> Result<&'a [u8], E>,
     ) -> Result<Layer<'a>, Failure<E>> {
-        let mut get = |i: usize| get(self.buffers[i]).map_err(Failure::Lookup);
-        let (first, palette) = (get(0)?, get(1)?);
+        // A sprite has no third buffer; the others are looked up in order.
+        let mut found: [&[u8]; 3] = [&[]; 3];
+        let used = if self.kind == Kind::Sprite { 2 } else { 3 };
+        for (slot, &buffer) in found.iter_mut().zip(&self.buffers).take(used) {
+            *slot = get(buffer).map_err(Failure::Lookup)?;
+        }
+        let [first, palette, third] = found;
         let palette = Palette::new(palette)?;
         let (w, h) = (self.width, self.height);
         let rotation = Rotation::from_code(self.rotation);
         let mut layer = match self.kind {
             Kind::Text => {
-                let chars = TextChars::new(get(2)?, w, h)?;
+                let chars = TextChars::new(third, w, h)?;
                 Layer::Text(Text::new(Font::new(first)?, palette, chars))
             }
             Kind::Grid => {
-                let map = TileMap::new(get(2)?, w, h)?;
+                let map = TileMap::new(third, w, h)?;
                 let mut grid = Grid::new(Bank::new(first)?, palette, map);
                 grid.set_rotation(rotation);
                 Layer::Grid(grid)
