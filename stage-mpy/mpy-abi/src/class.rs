@@ -253,69 +253,73 @@ impl<T: Copy + 'static> Class<T> {
 
     /// Fills in the type object: name, constructor, locals dict and handlers. Call it
     /// from the module's init, before storing [`Class::obj`] in the module.
+    // Inlined: `def` is usually a constant, so the slots it sets are numbered at compile
+    // time and what it doesn't set costs no code.
+    #[inline(always)]
     pub fn define(&'static self, py: &mut Py, def: &ClassDef<'_, T>) -> PyResult<()> {
-        let mut slots: [*const c_void; 3] = [core::ptr::null(); 3];
+        // Build the locals dict first: if an allocation fails nothing is half-written.
+        let dict = locals_dict(py, def.locals)?;
+        let ty = self.ty.get();
+        reset_type(ty, def.name);
+        let mut used = 0;
         if let Some((f, sig, tramp)) = def.make_new {
             self.make_new.set(Some(f));
             self.make_new_sig.set(sig);
-            slots[0] = tramp as *const c_void;
+            set_slot(ty, slot::MAKE_NEW, &mut used, tramp as *const c_void);
         }
         if let Some((f, tramp)) = def.print {
             self.print.set(Some(f));
-            slots[1] = tramp as *const c_void;
+            set_slot(ty, slot::PRINT, &mut used, tramp as *const c_void);
         }
         if let Some((f, tramp)) = def.attr {
             self.attr.set(Some(f));
-            slots[2] = tramp as *const c_void;
+            set_slot(ty, slot::ATTR, &mut used, tramp as *const c_void);
         }
-        define_type(py, self.ty.get(), def.name, def.locals, slots)
+        if !def.locals.is_empty() {
+            set_slot(ty, slot::LOCALS_DICT, &mut used, dict);
+        }
+        Ok(())
     }
 }
 
-/// The type-independent part of [`Class::define`] (kept out of the generic code).
-/// `handlers` are the make_new, print and attr slot values (NULL when unset).
-fn define_type(
-    py: &mut Py,
-    ty: *mut ObjType,
-    name: Qstr,
-    locals: &[(Qstr, Obj)],
-    handlers: [*const c_void; 3],
-) -> PyResult<()> {
-    // Build the locals dict first: if an allocation fails nothing is half-written.
-    let dict = if locals.is_empty() {
-        None
-    } else {
-        let d = py.dict()?;
-        for &(name, value) in locals {
-            crate::py::dict_store(d, name.obj(), value)?;
-        }
-        Some(d)
-    };
+/// A new dict holding `locals` (NULL if there are none): a class's locals dict.
+#[inline(never)]
+fn locals_dict(py: &mut Py, locals: &[(Qstr, Obj)]) -> PyResult<*const c_void> {
+    if locals.is_empty() {
+        return Ok(core::ptr::null());
+    }
+    let d = py.dict()?;
+    for &(name, value) in locals {
+        crate::py::dict_store(d, name.obj(), value)?;
+    }
+    Ok(d.raw().cast_const())
+}
+
+/// Makes `ty` a type called `name` with no slots (see [`set_slot`]).
+#[inline(never)]
+fn reset_type(ty: *mut ObjType, name: Qstr) {
     // SAFETY: `ty` is a class's type object in static memory; no reference to it exists
     // and module code runs on one thread (see `Class`'s `Sync`). Written field by field,
     // in place.
-    let t = unsafe { &mut *ty };
-    t.base.type_ = table().type_type;
-    t.flags = 0;
-    t.name = name.raw_u16();
-    t.slot_index = [0; slot::COUNT];
-    let mut used = 0;
-    let kinds = [slot::MAKE_NEW, slot::PRINT, slot::ATTR, slot::LOCALS_DICT];
-    let values = [
-        handlers[0],
-        handlers[1],
-        handlers[2],
-        dict.map_or(core::ptr::null(), |d| d.raw().cast_const()),
-    ];
-    for (&which, &value) in kinds.iter().zip(&values) {
-        if !value.is_null() {
-            // Same encoding as `MP_OBJ_TYPE_SET_SLOT`: index byte n + 1, value in slots[n].
-            t.slot_index[which] = used as u8 + 1;
-            t.slots[used] = value;
-            used += 1;
-        }
+    unsafe {
+        (*ty).base.type_ = table().type_type;
+        (*ty).flags = 0;
+        (*ty).name = name.raw_u16();
+        (*ty).slot_index = [0; slot::COUNT];
     }
-    Ok(())
+}
+
+/// Sets slot `which` of `ty` to `value`, in the next free entry (`used` counts them),
+/// the same encoding as `MP_OBJ_TYPE_SET_SLOT`: index byte n + 1, value in `slots[n]`.
+#[inline(always)]
+fn set_slot(ty: *mut ObjType, which: usize, used: &mut usize, value: *const c_void) {
+    let n = *used;
+    *used += 1;
+    // SAFETY: as in `reset_type`. `define` sets at most four of the eleven slots.
+    unsafe {
+        (*ty).slot_index[which] = n as u8 + 1;
+        (*ty).slots[n] = value;
+    }
 }
 
 /// The class owning the type pointer the runtime passed.
