@@ -214,7 +214,9 @@ impl Obj {
                 };
                 Ok((data, view))
             }
-            None => Err(exc!(TypeError, "object with writable buffer required")),
+            // The runtime's own message (`mp_get_buffer_raise` says the same for a
+            // read-only buffer), which also saves a string.
+            None => Err(exc!(TypeError, "object with buffer protocol required")),
         }
     }
 
