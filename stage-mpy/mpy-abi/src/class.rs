@@ -227,12 +227,17 @@ impl<T: Copy + 'static> Class<T> {
 
     /// A new instance holding `value`, allocated on the GC heap (`MemoryError` if full).
     pub fn instantiate(&'static self, py: &mut Py, value: T) -> PyResult<Instance<T>> {
+        self.instantiate_copy(py, &value)
+    }
+
+    /// [`Class::instantiate`] with a copy of `*value`, which stays where it is (and keeps
+    /// what it refers to alive) while the memory is allocated.
+    fn instantiate_copy(&'static self, py: &mut Py, value: &T) -> PyResult<Instance<T>> {
         const {
             assert!(!core::mem::needs_drop::<T>());
             // GC blocks are at least four words, aligned to their size.
             assert!(core::mem::align_of::<InstanceRepr<T>>() <= 4 * core::mem::size_of::<usize>());
         }
-        // `value` stays in this frame (scanned by the GC) while the memory is allocated.
         let mem = py.alloc(core::mem::size_of::<InstanceRepr<T>>())?;
         let repr = mem.as_ptr().cast::<InstanceRepr<T>>();
         // SAFETY: fresh, suitably aligned (see above) and large enough memory.
@@ -241,7 +246,7 @@ impl<T: Copy + 'static> Class<T> {
                 base: ObjBase {
                     type_: self.ty.get(),
                 },
-                data: value,
+                data: *value,
             })
         };
         Ok(Instance {
@@ -369,8 +374,14 @@ unsafe fn make_new_body<T: Copy + 'static>(
     }?;
     // SAFETY: forwarded from the caller.
     let args = unsafe { crate::__private::args(n_args, args) };
-    let value = f(&mut py, args)?;
-    Ok(class.instantiate(&mut py, value)?.obj())
+    // The payload is copied to the heap from where `f` left it (in this frame, scanned
+    // by the GC while the memory is allocated).
+    let made = f(&mut py, args);
+    let value = match &made {
+        Ok(value) => value,
+        Err(e) => return Err(*e),
+    };
+    Ok(class.instantiate_copy(&mut py, value)?.obj())
 }
 
 unsafe extern "C" fn attr_trampoline<T: Copy + 'static>(
