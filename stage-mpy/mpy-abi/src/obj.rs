@@ -70,17 +70,19 @@ unsafe fn slice_of<'a, T>(p: NonNull<[T]>) -> &'a [T] {
 
 /// `get_buffer` without raising: the data, if `o` has a buffer.
 pub(crate) fn get_buffer(o: Obj, flags: usize) -> Option<NonNull<[u8]>> {
-    let mut info = BufferInfo {
-        buf: core::ptr::null_mut(),
-        len: 0,
-        typecode: 0,
-    };
+    let mut info = core::mem::MaybeUninit::<BufferInfo>::uninit();
     // SAFETY: without RAISE_IF_UNSUPPORTED `get_buffer` only calls the type's buffer
     // slot, which for every builtin type (and native subclasses) fills `info` or
     // returns false: it neither raises, allocates nor runs Python code.
-    let ok = unsafe { (table().get_buffer)(o.0, &mut info, flags) };
+    let ok = unsafe { (table().get_buffer)(o.0, info.as_mut_ptr(), flags) };
     if ok {
-        Some(raw_slice(info.buf.cast(), info.len))
+        // SAFETY: a buffer slot that succeeds sets the data pointer and length (only
+        // those are read: not every one sets the typecode).
+        let (buf, len) = unsafe {
+            let p = info.as_ptr();
+            (addr_of!((*p).buf).read(), addr_of!((*p).len).read())
+        };
+        Some(raw_slice(buf.cast(), len))
     } else {
         None
     }
