@@ -2,6 +2,7 @@
 //! instances (a header followed by a `Copy` payload, allocated on the GC heap).
 
 use crate::exc;
+use crate::module::Module;
 use crate::nlr::{call3, call3_variadic};
 use crate::obj::{Obj, Type};
 use crate::py::Py;
@@ -257,15 +258,37 @@ impl<T: Copy + 'static> Class<T> {
     }
 
     /// Fills in the type object: name, constructor, locals dict and handlers. Call it
-    /// from the module's init, before storing [`Class::obj`] in the module.
+    /// from the module's init, before storing [`Class::obj`] in the module (or use
+    /// [`Class::define_in`], which does both).
     // Inlined: `def` is usually a constant, so the slots it sets are numbered at compile
     // time and what it doesn't set costs no code.
     #[inline(always)]
     pub fn define(&'static self, py: &mut Py, def: &ClassDef<'_, T>) -> PyResult<()> {
-        // Build the locals dict first: if an allocation fails nothing is half-written.
-        let dict = locals_dict(py, def.locals)?;
+        self.define_into(py, OBJ_NULL, def)
+    }
+
+    /// [`Class::define`], then `m.set(py, name, self.obj())`: defines the class and adds
+    /// it to the module under its name.
+    #[inline(always)]
+    pub fn define_in(
+        &'static self,
+        py: &mut Py,
+        m: &mut Module,
+        def: &ClassDef<'_, T>,
+    ) -> PyResult<()> {
+        self.define_into(py, m.globals().raw(), def)
+    }
+
+    /// [`Class::define`], storing the class in the dict `module` unless it is NULL.
+    #[inline(always)]
+    fn define_into(
+        &'static self,
+        py: &mut Py,
+        module: RawObj,
+        def: &ClassDef<'_, T>,
+    ) -> PyResult<()> {
         let ty = self.ty.get();
-        reset_type(ty, def.name);
+        let dict = start_type(py, ty, def.name, def.locals, module)?;
         let mut used = 0;
         if let Some((f, sig, tramp)) = def.make_new {
             self.make_new.set(Some(f));
@@ -287,22 +310,27 @@ impl<T: Copy + 'static> Class<T> {
     }
 }
 
-/// A new dict holding `locals` (NULL if there are none): a class's locals dict.
+/// The type-independent start of [`Class::define`]: makes the locals dict (returned;
+/// NULL if there are no locals), makes `ty` a type called `name` with no slots yet (see
+/// [`set_slot`]), and stores it in the dict `module` unless that is NULL.
 #[inline(never)]
-fn locals_dict(py: &mut Py, locals: &[(Qstr, Obj)]) -> PyResult<*const c_void> {
-    if locals.is_empty() {
-        return Ok(core::ptr::null());
-    }
-    let d = py.dict()?;
-    for &(name, value) in locals {
-        crate::py::dict_store(d, name.obj(), value)?;
-    }
-    Ok(d.raw().cast_const())
-}
-
-/// Makes `ty` a type called `name` with no slots (see [`set_slot`]).
-#[inline(never)]
-fn reset_type(ty: *mut ObjType, name: Qstr) {
+fn start_type(
+    py: &mut Py,
+    ty: *mut ObjType,
+    name: Qstr,
+    locals: &[(Qstr, Obj)],
+    module: RawObj,
+) -> PyResult<*const c_void> {
+    // The locals dict first: if an allocation fails the type is left as it was.
+    let dict = if locals.is_empty() {
+        core::ptr::null()
+    } else {
+        let d = py.dict()?;
+        for &(name, value) in locals {
+            crate::py::dict_store(d, name.obj(), value)?;
+        }
+        d.raw().cast_const()
+    };
     // SAFETY: `ty` is a class's type object in static memory; no reference to it exists
     // and module code runs on one thread (see `Class`'s `Sync`). Written field by field,
     // in place.
@@ -312,6 +340,13 @@ fn reset_type(ty: *mut ObjType, name: Qstr) {
         (*ty).name = name.raw_u16();
         (*ty).slot_index = [0; slot::COUNT];
     }
+    if !module.is_null() {
+        // SAFETY: `module` is the module's globals dict; `ty` is now a type object (its
+        // slots are set before any code can use it: the caller's next steps).
+        let (module, ty) = unsafe { (Obj::from_raw(module), Obj::from_raw(ty.cast())) };
+        crate::py::dict_store(module, name.obj(), ty)?;
+    }
+    Ok(dict)
 }
 
 /// Sets slot `which` of `ty` to `value`, in the next free entry (`used` counts them),
@@ -320,7 +355,7 @@ fn reset_type(ty: *mut ObjType, name: Qstr) {
 fn set_slot(ty: *mut ObjType, which: usize, used: &mut usize, value: *const c_void) {
     let n = *used;
     *used += 1;
-    // SAFETY: as in `reset_type`. `define` sets at most four of the eleven slots.
+    // SAFETY: as in `start_type`. `define` sets at most four of the eleven slots.
     unsafe {
         (*ty).slot_index[which] = n as u8 + 1;
         (*ty).slots[n] = value;
