@@ -156,13 +156,11 @@ fn init(py: &mut Py, m: &mut Module) -> PyResult<()> {
     let layer = ClassDef::new(qstr!("Layer"))
         .make_new(layer_new, 4, 5)
         .locals(&layer_methods);
-    LAYER.define(py, &layer)?;
+    LAYER.define_in(py, m, &layer)?;
     let text_methods = [(qstr!("move"), MOVE.obj())];
     let text = ClassDef::new(qstr!("Text"))
         .make_new(text_new, 5, 5)
         .locals(&text_methods);
-    TEXT.define(py, &text)?;
-    m.set(py, qstr!("Layer"), LAYER.obj())?;
-    m.set(py, qstr!("Text"), TEXT.obj())?;
+    TEXT.define_in(py, m, &text)?;
     m.set(py, qstr!("render"), RENDER.obj())
 }

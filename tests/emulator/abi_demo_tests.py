@@ -127,7 +127,7 @@ def abi_demo_checks(ctx, arch, path):
         ebuf = emu.new_bytearray(b"\x07" * 4)
         m.buf_fill(emu.new_memoryview(ebuf, 1, 3), 9)
         expect_equal(ebuf.bytes(), b"\x07\x09\x09\x07", "buf_fill(memoryview)")
-        expect_raises("TypeError", m.buf_fill, b"abc", 1, message="object with writable buffer required")
+        expect_raises("TypeError", m.buf_fill, b"abc", 1, message="object with buffer protocol required")
         dst = bytearray(3)
         expect_equal(m.buf_copy(dst, b"hello"), 3, "buf_copy")
         expect_equal(bytes(dst), b"hel", "buf_copy result")

@@ -561,13 +561,13 @@ fn init(py: &mut Py, m: &mut Module) -> PyResult<()> {
             .attr(counter_attr)
             .print(counter_print),
     )?;
-    PLAIN.define(py, &ClassDef::new(qstr!("Plain")))?;
+    // Defined and added to the module in one step.
+    PLAIN.define_in(py, m, &ClassDef::new(qstr!("Plain")))?;
 
     let answer = py.int(42)?;
     let name = py.str("abi_demo")?;
     let globals = [
         (qstr!("Counter"), COUNTER.obj()),
-        (qstr!("Plain"), PLAIN.obj()),
         (qstr!("ANSWER"), answer),
         (qstr!("NAME"), name),
         (qstr!("nothing"), NOTHING.obj()),

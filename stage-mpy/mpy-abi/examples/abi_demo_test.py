@@ -121,7 +121,7 @@ m.buf_fill(buf, 7)
 assert buf == b"\x07" * 4
 m.buf_fill(memoryview(buf)[1:3], 9)
 assert buf == b"\x07\x09\x09\x07"
-raises(TypeError, m.buf_fill, b"abc", 1, msg="object with writable buffer required")
+raises(TypeError, m.buf_fill, b"abc", 1, msg="object with buffer protocol required")
 dst = bytearray(3)
 assert m.buf_copy(dst, b"hello") == 3 and dst == b"hel"
 assert m.buf_copy(bytearray(10), b"hi") == 2

@@ -2,6 +2,7 @@
 //! instances (a header followed by a `Copy` payload, allocated on the GC heap).
 
 use crate::exc;
+use crate::module::Module;
 use crate::nlr::{call3, call3_variadic};
 use crate::obj::{Obj, Type};
 use crate::py::Py;
@@ -227,12 +228,17 @@ impl<T: Copy + 'static> Class<T> {
 
     /// A new instance holding `value`, allocated on the GC heap (`MemoryError` if full).
     pub fn instantiate(&'static self, py: &mut Py, value: T) -> PyResult<Instance<T>> {
+        self.instantiate_copy(py, &value)
+    }
+
+    /// [`Class::instantiate`] with a copy of `*value`, which stays where it is (and keeps
+    /// what it refers to alive) while the memory is allocated.
+    fn instantiate_copy(&'static self, py: &mut Py, value: &T) -> PyResult<Instance<T>> {
         const {
             assert!(!core::mem::needs_drop::<T>());
             // GC blocks are at least four words, aligned to their size.
             assert!(core::mem::align_of::<InstanceRepr<T>>() <= 4 * core::mem::size_of::<usize>());
         }
-        // `value` stays in this frame (scanned by the GC) while the memory is allocated.
         let mem = py.alloc(core::mem::size_of::<InstanceRepr<T>>())?;
         let repr = mem.as_ptr().cast::<InstanceRepr<T>>();
         // SAFETY: fresh, suitably aligned (see above) and large enough memory.
@@ -241,7 +247,7 @@ impl<T: Copy + 'static> Class<T> {
                 base: ObjBase {
                     type_: self.ty.get(),
                 },
-                data: value,
+                data: *value,
             })
         };
         Ok(Instance {
@@ -252,70 +258,108 @@ impl<T: Copy + 'static> Class<T> {
     }
 
     /// Fills in the type object: name, constructor, locals dict and handlers. Call it
-    /// from the module's init, before storing [`Class::obj`] in the module.
+    /// from the module's init, before storing [`Class::obj`] in the module (or use
+    /// [`Class::define_in`], which does both).
+    // Inlined: `def` is usually a constant, so the slots it sets are numbered at compile
+    // time and what it doesn't set costs no code.
+    #[inline(always)]
     pub fn define(&'static self, py: &mut Py, def: &ClassDef<'_, T>) -> PyResult<()> {
-        let mut slots: [*const c_void; 3] = [core::ptr::null(); 3];
+        self.define_into(py, OBJ_NULL, def)
+    }
+
+    /// [`Class::define`], then `m.set(py, name, self.obj())`: defines the class and adds
+    /// it to the module under its name.
+    #[inline(always)]
+    pub fn define_in(
+        &'static self,
+        py: &mut Py,
+        m: &mut Module,
+        def: &ClassDef<'_, T>,
+    ) -> PyResult<()> {
+        self.define_into(py, m.globals().raw(), def)
+    }
+
+    /// [`Class::define`], storing the class in the dict `module` unless it is NULL.
+    #[inline(always)]
+    fn define_into(
+        &'static self,
+        py: &mut Py,
+        module: RawObj,
+        def: &ClassDef<'_, T>,
+    ) -> PyResult<()> {
+        let ty = self.ty.get();
+        let dict = start_type(py, ty, def.name, def.locals, module)?;
+        let mut used = 0;
         if let Some((f, sig, tramp)) = def.make_new {
             self.make_new.set(Some(f));
             self.make_new_sig.set(sig);
-            slots[0] = tramp as *const c_void;
+            set_slot(ty, slot::MAKE_NEW, &mut used, tramp as *const c_void);
         }
         if let Some((f, tramp)) = def.print {
             self.print.set(Some(f));
-            slots[1] = tramp as *const c_void;
+            set_slot(ty, slot::PRINT, &mut used, tramp as *const c_void);
         }
         if let Some((f, tramp)) = def.attr {
             self.attr.set(Some(f));
-            slots[2] = tramp as *const c_void;
+            set_slot(ty, slot::ATTR, &mut used, tramp as *const c_void);
         }
-        define_type(py, self.ty.get(), def.name, def.locals, slots)
+        if !def.locals.is_empty() {
+            set_slot(ty, slot::LOCALS_DICT, &mut used, dict);
+        }
+        Ok(())
     }
 }
 
-/// The type-independent part of [`Class::define`] (kept out of the generic code).
-/// `handlers` are the make_new, print and attr slot values (NULL when unset).
-fn define_type(
+/// The type-independent start of [`Class::define`]: makes the locals dict (returned;
+/// NULL if there are no locals), makes `ty` a type called `name` with no slots yet (see
+/// [`set_slot`]), and stores it in the dict `module` unless that is NULL.
+#[inline(never)]
+fn start_type(
     py: &mut Py,
     ty: *mut ObjType,
     name: Qstr,
     locals: &[(Qstr, Obj)],
-    handlers: [*const c_void; 3],
-) -> PyResult<()> {
-    // Build the locals dict first: if an allocation fails nothing is half-written.
+    module: RawObj,
+) -> PyResult<*const c_void> {
+    // The locals dict first: if an allocation fails the type is left as it was.
     let dict = if locals.is_empty() {
-        None
+        core::ptr::null()
     } else {
         let d = py.dict()?;
         for &(name, value) in locals {
             crate::py::dict_store(d, name.obj(), value)?;
         }
-        Some(d)
+        d.raw().cast_const()
     };
     // SAFETY: `ty` is a class's type object in static memory; no reference to it exists
     // and module code runs on one thread (see `Class`'s `Sync`). Written field by field,
     // in place.
-    let t = unsafe { &mut *ty };
-    t.base.type_ = table().type_type;
-    t.flags = 0;
-    t.name = name.raw_u16();
-    t.slot_index = [0; slot::COUNT];
-    let mut used = 0;
-    let kinds = [slot::MAKE_NEW, slot::PRINT, slot::ATTR, slot::LOCALS_DICT];
-    let values = [
-        handlers[0],
-        handlers[1],
-        handlers[2],
-        dict.map_or(core::ptr::null(), |d| d.raw().cast_const()),
-    ];
-    for (&which, &value) in kinds.iter().zip(&values) {
-        if !value.is_null() {
-            // Same encoding as `MP_OBJ_TYPE_SET_SLOT`: index byte n + 1, value in slots[n].
-            t.slot_index[which] = used as u8 + 1;
-            t.slots[used] = value;
-            used += 1;
-        }
+    unsafe {
+        (*ty).base.type_ = table().type_type;
+        (*ty).flags = 0;
+        (*ty).name = name.raw_u16();
+        (*ty).slot_index = [0; slot::COUNT];
     }
-    Ok(())
+    if !module.is_null() {
+        // SAFETY: `module` is the module's globals dict; `ty` is now a type object (its
+        // slots are set before any code can use it: the caller's next steps).
+        let (module, ty) = unsafe { (Obj::from_raw(module), Obj::from_raw(ty.cast())) };
+        crate::py::dict_store(module, name.obj(), ty)?;
+    }
+    Ok(dict)
+}
+
+/// Sets slot `which` of `ty` to `value`, in the next free entry (`used` counts them),
+/// the same encoding as `MP_OBJ_TYPE_SET_SLOT`: index byte n + 1, value in `slots[n]`.
+#[inline(always)]
+fn set_slot(ty: *mut ObjType, which: usize, used: &mut usize, value: *const c_void) {
+    let n = *used;
+    *used += 1;
+    // SAFETY: as in `start_type`. `define` sets at most four of the eleven slots.
+    unsafe {
+        (*ty).slot_index[which] = n as u8 + 1;
+        (*ty).slots[n] = value;
+    }
 }
 
 /// The class owning the type pointer the runtime passed.
@@ -365,8 +409,14 @@ unsafe fn make_new_body<T: Copy + 'static>(
     }?;
     // SAFETY: forwarded from the caller.
     let args = unsafe { crate::__private::args(n_args, args) };
-    let value = f(&mut py, args)?;
-    Ok(class.instantiate(&mut py, value)?.obj())
+    // The payload is copied to the heap from where `f` left it (in this frame, scanned
+    // by the GC while the memory is allocated).
+    let made = f(&mut py, args);
+    let value = match &made {
+        Ok(value) => value,
+        Err(e) => return Err(*e),
+    };
+    Ok(class.instantiate_copy(&mut py, value)?.obj())
 }
 
 unsafe extern "C" fn attr_trampoline<T: Copy + 'static>(

@@ -58,8 +58,8 @@
 //!
 //! fn init(py: &mut Py, m: &mut Module) -> PyResult<()> {
 //!     let locals = [(qstr!("add"), COUNTER_ADD.obj())];
-//!     COUNTER.define(py, &ClassDef::new(qstr!("Counter")).make_new(counter_new, 0, 1).locals(&locals))?;
-//!     m.set(py, qstr!("Counter"), COUNTER.obj())?;
+//!     // Defines the class and adds it to the module as `Counter`.
+//!     COUNTER.define_in(py, m, &ClassDef::new(qstr!("Counter")).make_new(counter_new, 0, 1).locals(&locals))?;
 //!     m.set(py, qstr!("checked"), CHECKED.obj())
 //! }
 //! ```

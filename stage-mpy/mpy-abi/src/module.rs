@@ -176,7 +176,7 @@ pub mod private {
         let result = if t.setjmp_.is_some() {
             // Protected calls need a native `nlr_push` (every port that loads native
             // code on the supported architectures has one).
-            Err(exc!(RuntimeError, "setjmp-based NLR is not supported"))
+            Err(exc!(RuntimeError, "setjmp NLR unsupported"))
         } else {
             set_module_globals(globals.cast());
             // SAFETY: entry from the runtime (the loader).

@@ -21,7 +21,7 @@ struct Protected {
     nlr_pop: usize,
     /// The runtime function to call.
     func: usize,
-    /// Its (up to four) word-sized arguments.
+    /// Its word-sized arguments (the fourth is always 0).
     args: [usize; 4],
     /// Its return value.
     ret: usize,
@@ -202,20 +202,22 @@ unsafe fn mpy_abi_protected_call(_p: *mut Protected) -> usize {
     unreachable!("runtime calls only work inside a loaded native module")
 }
 
-/// Calls the runtime function at address `func` with four word arguments (the callee
+/// Calls the runtime function at address `func` with three word arguments (the callee
 /// ignores those it doesn't take) and returns its result register, or the exception it
-/// raised. Only the typed entries below call it.
+/// raised. Only the typed entries below call it. The arguments travel in registers, so
+/// a call site is little more than a plain call.
 ///
 /// # Safety
-/// As for [`call3`]: `func` takes at most four word arguments compatible with `args`.
+/// As for [`call3`]: `func` takes at most three word arguments compatible with `a`, `b`
+/// and `c`.
 #[inline(never)]
-unsafe fn protected_call(func: usize, args: [usize; 4]) -> Result<usize, Exception> {
+unsafe fn protected_call(func: usize, a: usize, b: usize, c: usize) -> Result<usize, Exception> {
     let t = table();
     let mut p = Protected {
         nlr_push: t.nlr_push as usize,
         nlr_pop: t.nlr_pop as usize,
         func,
-        args,
+        args: [a, b, c, 0],
         ret: 0,
         nlr: MaybeUninit::uninit(),
     };
@@ -317,7 +319,7 @@ pub(crate) unsafe fn call1<A: Word, R: Word>(
     a: A,
 ) -> Result<R, Exception> {
     // SAFETY: forwarded; the function takes one word.
-    unsafe { protected_call(f as usize, [a.into_word(), 0, 0, 0]) }.map(R::from_word)
+    unsafe { protected_call(f as usize, a.into_word(), 0, 0) }.map(R::from_word)
 }
 
 /// Calls `f(a, b)` under an NLR buffer: its result, or the exception it raised.
@@ -331,7 +333,7 @@ pub(crate) unsafe fn call2<A: Word, B: Word, R: Word>(
     b: B,
 ) -> Result<R, Exception> {
     // SAFETY: forwarded; the function takes two words.
-    unsafe { protected_call(f as usize, [a.into_word(), b.into_word(), 0, 0]) }.map(R::from_word)
+    unsafe { protected_call(f as usize, a.into_word(), b.into_word(), 0) }.map(R::from_word)
 }
 
 /// Calls `f(a, b, c)` under an NLR buffer: its result, or the exception it raised.
@@ -345,9 +347,9 @@ pub(crate) unsafe fn call3<A: Word, B: Word, C: Word, R: Word>(
     b: B,
     c: C,
 ) -> Result<R, Exception> {
-    let args = [a.into_word(), b.into_word(), c.into_word(), 0];
+    let (a, b, c) = (a.into_word(), b.into_word(), c.into_word());
     // SAFETY: forwarded; the function takes three words.
-    unsafe { protected_call(f as usize, args) }.map(R::from_word)
+    unsafe { protected_call(f as usize, a, b, c) }.map(R::from_word)
 }
 
 /// Calls the variadic `f(a, b, c)` (such as `mp_printf(print, format, value)`) under an
@@ -362,8 +364,8 @@ pub(crate) unsafe fn call3_variadic<A: Word, B: Word, C: Word, R: Word>(
     b: B,
     c: C,
 ) -> Result<R, Exception> {
-    let args = [a.into_word(), b.into_word(), c.into_word(), 0];
+    let (a, b, c) = (a.into_word(), b.into_word(), c.into_word());
     // SAFETY: forwarded; integer arguments of a variadic function travel in the same
     // registers as fixed ones on every supported architecture.
-    unsafe { protected_call(f as usize, args) }.map(R::from_word)
+    unsafe { protected_call(f as usize, a, b, c) }.map(R::from_word)
 }

@@ -11,7 +11,7 @@ use crate::raw::{
 };
 use crate::PyResult;
 use core::marker::PhantomData;
-use core::ptr::addr_of;
+use core::ptr::{addr_of, NonNull};
 
 /// A handle to a MicroPython object: `Copy`, one word, no destructor.
 ///
@@ -48,45 +48,57 @@ pub struct View<'a> {
 /// Most positional arguments [`Method::call`] and [`Obj::call_method`] pass.
 pub const MAX_METHOD_ARGS: usize = 6;
 
-fn empty_or<'a, T>(ptr: *const T, len: usize) -> &'a [T] {
-    if len == 0 || ptr.is_null() {
-        &[]
-    } else {
-        // SAFETY: callers pass the data pointer and length of a live runtime object;
-        // the lifetime is bounded by a borrow of the runtime token (see `Obj::buffer`).
-        unsafe { core::slice::from_raw_parts(ptr, len) }
+/// The data pointer and length of a runtime object's storage as a slice pointer: an
+/// empty one (dangling, well aligned) if `len` is 0 or `ptr` NULL. Returned in two
+/// registers, unlike a `(pointer, length)` option.
+fn raw_slice<T>(ptr: *mut T, len: usize) -> NonNull<[T]> {
+    match NonNull::new(ptr) {
+        Some(p) if len != 0 => NonNull::slice_from_raw_parts(p, len),
+        _ => NonNull::slice_from_raw_parts(NonNull::dangling(), 0),
     }
 }
 
-/// `get_buffer` without raising: the data pointer and length, if `o` has a buffer.
-pub(crate) fn get_buffer(o: Obj, flags: usize) -> Option<(*mut u8, usize)> {
-    let mut info = BufferInfo {
-        buf: core::ptr::null_mut(),
-        len: 0,
-        typecode: 0,
-    };
+/// The slice a [`raw_slice`] of a live runtime object's storage points to.
+///
+/// # Safety
+/// `p` must come from [`raw_slice`] with the data pointer and length of a live runtime
+/// object, and `'a` be bounded by a borrow of the runtime token (see `Obj::buffer`).
+unsafe fn slice_of<'a, T>(p: NonNull<[T]>) -> &'a [T] {
+    // SAFETY: the caller's guarantee (an empty slice is dangling and aligned).
+    unsafe { p.as_ref() }
+}
+
+/// `get_buffer` without raising: the data, if `o` has a buffer.
+pub(crate) fn get_buffer(o: Obj, flags: usize) -> Option<NonNull<[u8]>> {
+    let mut info = core::mem::MaybeUninit::<BufferInfo>::uninit();
     // SAFETY: without RAISE_IF_UNSUPPORTED `get_buffer` only calls the type's buffer
     // slot, which for every builtin type (and native subclasses) fills `info` or
     // returns false: it neither raises, allocates nor runs Python code.
-    let ok = unsafe { (table().get_buffer)(o.0, &mut info, flags) };
+    let ok = unsafe { (table().get_buffer)(o.0, info.as_mut_ptr(), flags) };
     if ok {
-        Some((info.buf.cast(), info.len))
+        // SAFETY: a buffer slot that succeeds sets the data pointer and length (only
+        // those are read: not every one sets the typecode).
+        let (buf, len) = unsafe {
+            let p = info.as_ptr();
+            (addr_of!((*p).buf).read(), addr_of!((*p).len).read())
+        };
+        Some(raw_slice(buf.cast(), len))
     } else {
         None
     }
 }
 
-/// Items of a tuple or list (exact types), as a raw pointer and length.
-fn get_items(o: Obj) -> Option<(*const Obj, usize)> {
+/// Items of a tuple or list (exact types).
+fn get_items(o: Obj) -> Option<NonNull<[Obj]>> {
     let ty = o.type_of();
     if ty == Type::tuple() {
         let t = o.0 as *const Tuple;
         // SAFETY: `o` is a tuple: `{base, len, items[len]}`.
-        Some(unsafe { (addr_of!((*t).items).cast::<Obj>(), (*t).len) })
+        Some(unsafe { raw_slice(addr_of!((*t).items).cast::<Obj>().cast_mut(), (*t).len) })
     } else if ty == Type::list() {
         let l = o.0 as *const List;
         // SAFETY: `o` is a list: `{base, alloc, len, items}`.
-        Some(unsafe { ((*l).items.cast_const().cast::<Obj>(), (*l).len) })
+        Some(unsafe { raw_slice((*l).items.cast::<Obj>(), (*l).len) })
     } else {
         None
     }
@@ -186,7 +198,8 @@ impl Obj {
     #[allow(clippy::needless_lifetimes)]
     pub fn buffer<'py>(self, _py: &'py Py) -> PyResult<&'py [u8]> {
         match get_buffer(self, buffer_flags::READ) {
-            Some((p, n)) => Ok(empty_or(p, n)),
+            // SAFETY: the object's buffer; the slice borrows the token.
+            Some(p) => Ok(unsafe { slice_of(p) }),
             None => Err(exc!(TypeError, "object with buffer protocol required")),
         }
     }
@@ -199,22 +212,20 @@ impl Obj {
     /// overlap this one, so the `&mut [u8]` never aliases.
     pub fn buffer_mut<'py>(self, _py: &'py mut Py) -> PyResult<(&'py mut [u8], View<'py>)> {
         match get_buffer(self, buffer_flags::WRITE) {
-            Some((p, n)) => {
+            Some(mut p) => {
+                let start = p.cast::<u8>().as_ptr() as usize;
                 let view = View {
-                    start: p as usize,
-                    end: p as usize + n,
+                    start,
+                    end: start + p.len(),
                     _py: PhantomData,
                 };
-                let data: &mut [u8] = if n == 0 || p.is_null() {
-                    &mut []
-                } else {
-                    // SAFETY: the object's writable buffer, live and unaliased while
-                    // the exclusive token borrow lasts (see above).
-                    unsafe { core::slice::from_raw_parts_mut(p, n) }
-                };
-                Ok((data, view))
+                // SAFETY: the object's writable buffer (or an empty slice), live and
+                // unaliased while the exclusive token borrow lasts (see above).
+                Ok((unsafe { p.as_mut() }, view))
             }
-            None => Err(exc!(TypeError, "object with writable buffer required")),
+            // The runtime's own message (`mp_get_buffer_raise` says the same for a
+            // read-only buffer), which also saves a string.
+            None => Err(exc!(TypeError, "object with buffer protocol required")),
         }
     }
 
@@ -225,7 +236,8 @@ impl Obj {
     // The lifetime is spelled out: the slice lives as long as the token borrow.
     #[allow(clippy::needless_lifetimes)]
     pub fn items<'py>(self, _py: &'py Py) -> Option<&'py [Obj]> {
-        get_items(self).map(|(p, n)| empty_or(p, n))
+        // SAFETY: the items of a live tuple or list; the slice borrows the token.
+        get_items(self).map(|p| unsafe { slice_of(p) })
     }
 
     /// `len(self)`.
@@ -364,11 +376,13 @@ impl<'a> View<'a> {
     /// overlaps the writable buffer this view was made with.
     pub fn buffer(self, o: Obj) -> PyResult<&'a [u8]> {
         match get_buffer(o, buffer_flags::READ) {
-            Some((p, n)) => {
-                if self.overlaps(p as usize, n) {
+            Some(p) => {
+                if self.overlaps(p.cast::<u8>().as_ptr() as usize, p.len()) {
                     Err(exc!(ValueError, "buffer overlaps the output buffer"))
                 } else {
-                    Ok(empty_or(p, n))
+                    // SAFETY: the object's buffer, which doesn't overlap the writable
+                    // one; the slice lives as long as the view's token borrow.
+                    Ok(unsafe { slice_of(p) })
                 }
             }
             None => Err(exc!(TypeError, "object with buffer protocol required")),
@@ -378,11 +392,14 @@ impl<'a> View<'a> {
     /// The items of a tuple or list (exact types), or `None` (also if the storage
     /// overlaps the writable buffer, which only raw-memory tricks can arrange).
     pub fn items(self, o: Obj) -> Option<&'a [Obj]> {
-        let (p, n) = get_items(o)?;
-        if self.overlaps(p as usize, n * core::mem::size_of::<Obj>()) {
+        let p = get_items(o)?;
+        let bytes = p.len() * core::mem::size_of::<Obj>();
+        if self.overlaps(p.cast::<u8>().as_ptr() as usize, bytes) {
             None
         } else {
-            Some(empty_or(p, n))
+            // SAFETY: the items of a live tuple or list, which don't overlap the writable
+            // buffer; the slice lives as long as the view's token borrow.
+            Some(unsafe { slice_of(p) })
         }
     }
 

@@ -74,14 +74,15 @@ impl Py {
         // Allocate first: the allocation may collect garbage, which must happen before
         // `src`'s buffer is looked up.
         let mem = self.alloc(len)?;
-        let Some((data, data_len)) = get_buffer(src, buffer_flags::READ) else {
+        let Some(data) = get_buffer(src, buffer_flags::READ) else {
             return Err(exc!(TypeError, "object with buffer protocol required"));
         };
         match start.checked_add(len) {
-            Some(end) if end <= data_len => {}
+            Some(end) if end <= data.len() => {}
             _ => return Err(exc!(ValueError, "range outside the buffer")),
         }
         if len != 0 {
+            let data = data.cast::<u8>().as_ptr();
             // SAFETY: bytes `start .. start + len` (checked above) of `src`'s live buffer
             // are copied into the fresh allocation of `len` bytes; the two can't overlap.
             unsafe { core::ptr::copy_nonoverlapping(data.add(start), mem.as_ptr(), len) };

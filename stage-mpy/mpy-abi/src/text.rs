@@ -2,6 +2,7 @@
 //! numbers formatted by the runtime's `mp_printf`.
 
 use core::ffi::{c_char, c_void};
+use core::mem::MaybeUninit;
 
 /// Capacity of the buffer a message with numbers is written into; longer messages are
 /// truncated (templates are ASCII, so any prefix is valid text).
@@ -102,34 +103,39 @@ macro_rules! template {
 }
 
 /// A fixed-capacity byte buffer that silently truncates: where `mp_printf` writes a
-/// message.
+/// message. Only the first `len` bytes are initialised.
 #[repr(C)]
 pub(crate) struct TextBuf {
     len: usize,
-    buf: [u8; MESSAGE_CAPACITY],
+    buf: [MaybeUninit<u8>; MESSAGE_CAPACITY],
 }
 
 impl TextBuf {
     pub(crate) const fn new() -> TextBuf {
         TextBuf {
             len: 0,
-            buf: [0; MESSAGE_CAPACITY],
+            buf: [MaybeUninit::uninit(); MESSAGE_CAPACITY],
         }
     }
 
     /// Appends `bytes`, as far as they fit.
     pub(crate) fn push(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            if let Some(slot) = self.buf.get_mut(self.len) {
-                *slot = b;
-                self.len += 1;
-            }
-        }
+        let len = self.len.min(MESSAGE_CAPACITY);
+        let n = bytes.len().min(MESSAGE_CAPACITY - len);
+        // SAFETY: `len + n <= MESSAGE_CAPACITY`, so the `n` bytes copied lie within `buf`,
+        // which can't overlap `bytes` (borrowed while `self` is borrowed exclusively).
+        unsafe {
+            core::ptr::copy_nonoverlapping(bytes.as_ptr(), self.buf.as_mut_ptr().add(len).cast(), n)
+        };
+        self.len = len + n;
     }
 
     /// The text written so far.
     pub(crate) fn as_bytes(&self) -> &[u8] {
-        self.buf.get(..self.len).unwrap_or_default()
+        let len = self.len.min(MESSAGE_CAPACITY);
+        // SAFETY: the first `len` bytes were written by `push` (`len` never exceeds the
+        // capacity); `MaybeUninit<u8>` has the layout of `u8`.
+        unsafe { core::slice::from_raw_parts(self.buf.as_ptr().cast(), len) }
     }
 }
 
