@@ -46,16 +46,19 @@ fn new(py: &mut Py, args: &[Obj], kind: Kind) -> PyResult<State> {
         Kind::Text => MAX_TEXT_SIZE,
         Kind::Sprite | Kind::Grid => MAX_LAYER_SIZE,
     };
+    // The runtime has checked the arity (4 or 5 arguments); a missing one
+    // would be None.
+    let [w, h, first, palette, last] =
+        core::array::from_fn(|i| args.get(i).copied().unwrap_or(Obj::none()));
     let mut size = [0; 2];
-    for (s, &arg) in size.iter_mut().zip(args) {
+    for (s, arg) in size.iter_mut().zip([w, h]) {
         *s = int_in(py, arg, 0, max, template!("width and height"))? as u16;
     }
-    let last = args.get(4).copied().unwrap_or(Obj::none());
     let kind = match kind {
         Kind::Sprite if !last.is_none() => Kind::Grid,
         kind => kind,
     };
-    let state = LayerState::new([args[2], args[3], last], kind, size[0], size[1]);
+    let state = LayerState::new([first, palette, last], kind, size[0], size[1]);
     let checked = state.view(&mut |o| o.buffer(py)).map(|_| ());
     match checked {
         Ok(()) => Ok(state),

@@ -37,6 +37,10 @@ struct Memo {
 }
 
 fn render(py: &mut Py, args: &[Obj]) -> PyResult {
+    // 7 to 11 arguments (the runtime checks the arity), but not 9.
+    let &[_, _, _, _, layers, buffer, output, ..] = args else {
+        return Err(exc!(TypeError, "render() takes 7, 8, 10 or 11 arguments"));
+    };
     if args.len() == 9 {
         return Err(exc!(TypeError, "render() takes 7, 8, 10 or 11 arguments"));
     }
@@ -60,7 +64,6 @@ fn render(py: &mut Py, args: &[Obj]) -> PyResult {
         }
         _ => None,
     };
-    let (layers, buffer, output) = (args[4], args[5], args[6]);
     if layers.items(py).is_none() {
         return Err(exc!(TypeError, "layers must be a list or tuple"));
     }
