@@ -286,6 +286,13 @@ mod tests {
                 .unwrap_err(),
             Failure::Lookup(5)
         );
+        // Every buffer is looked up before any size is checked.
+        assert_eq!(
+            buffers
+                .view(&LayerState::new([0, 4, 5], Kind::Grid, 1, 1))
+                .unwrap_err(),
+            Failure::Lookup(5)
+        );
         // Text: font 2048, chars w * h.
         let text = |f, c, w, h| LayerState::new([f, 1, c], Kind::Text, w, h);
         assert!(buffers.view(&text(0, 2, 3, 1)).is_ok());
