@@ -18,7 +18,15 @@ pub const PALETTE_LEN: usize = 32;
 #[derive(Clone, Copy, Debug)]
 pub struct Palette<'a> {
     entries: &'a [[u8; 2]; 16],
-    /// Whether the key counts as opaque ([`Palette::opaque`]).
+    /// Bit `i` is set when entry `i` is transparent: worked out when the
+    /// palette is viewed, for the fast painter, which asks for it every row.
+    #[cfg(not(feature = "small"))]
+    transparent: u16,
+    /// Whether the key counts as opaque ([`Palette::opaque`]). The small
+    /// painter's builds (whose MicroPython module views the palette of every
+    /// layer before every chunk, and rarely asks for the mask) work the mask
+    /// out when asked.
+    #[cfg(feature = "small")]
     opaque: bool,
 }
 
@@ -36,6 +44,9 @@ impl<'a> Palette<'a> {
     pub const fn from_entries(entries: &'a [[u8; 2]; 16]) -> Self {
         Palette {
             entries,
+            #[cfg(not(feature = "small"))]
+            transparent: mask_of(entries),
+            #[cfg(feature = "small")]
             opaque: false,
         }
     }
@@ -54,6 +65,9 @@ impl<'a> Palette<'a> {
     pub const fn opaque(entries: &'a [[u8; 2]; 16]) -> Self {
         Palette {
             entries,
+            #[cfg(not(feature = "small"))]
+            transparent: 0,
+            #[cfg(feature = "small")]
             opaque: true,
         }
     }
@@ -71,17 +85,29 @@ impl<'a> Palette<'a> {
 
     /// A mask of the transparent entries: bit `i` is set when entry `i` is
     /// [`WireColor::TRANSPARENT`] (none for an [`opaque`](Palette::opaque)
-    /// palette). Worked out on each call: renderers that need it per row
-    /// keep it.
-    pub fn transparent_mask(&self) -> u16 {
-        let mut transparent = 0;
-        if !self.opaque {
-            for (i, entry) in self.entries.iter().enumerate() {
-                if WireColor(*entry).is_transparent() {
-                    transparent |= 1 << i;
-                }
-            }
+    /// palette).
+    #[inline]
+    pub const fn transparent_mask(&self) -> u16 {
+        #[cfg(not(feature = "small"))]
+        return self.transparent;
+        #[cfg(feature = "small")]
+        if self.opaque {
+            0
+        } else {
+            mask_of(self.entries)
         }
-        transparent
     }
+}
+
+/// Bit `i` set for each transparent entry `i`.
+const fn mask_of(entries: &[[u8; 2]; 16]) -> u16 {
+    let mut transparent = 0;
+    let mut i = 0;
+    while i < 16 {
+        if WireColor(entries[i]).is_transparent() {
+            transparent |= 1 << i;
+        }
+        i += 1;
+    }
+    transparent
 }

@@ -36,7 +36,9 @@ pub(crate) fn paint_text<P: Pixel>(
         if code != 0 && !(blank && transparent >> highlight & 1 != 0) {
             for px in head {
                 let index = usize::from(bits & 3) | highlight;
-                if transparent >> index & 1 == 0 {
+                // (An opaque palette skips the test where code size allows.)
+                let opaque = !cfg!(feature = "small") && transparent == 0;
+                if opaque || transparent >> index & 1 == 0 {
                     *px = colors[index];
                 }
                 bits >>= 2;
