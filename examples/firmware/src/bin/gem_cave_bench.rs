@@ -15,7 +15,6 @@
 
 #[cfg(target_os = "none")]
 mod bench {
-    use core::convert::Infallible;
     use core::hint::black_box;
 
     // The device crate provides the interrupt vectors the linker script needs, the
@@ -23,12 +22,10 @@ mod bench {
     use atsamd_hal as _;
     use cortex_m_rt::entry;
     use display_interface_spi::SPIInterface;
-    use embedded_hal::digital::{self, OutputPin};
-    use embedded_hal::spi::{self, Operation, SpiDevice};
     use gem_cave::{Buffers, Effect, Game, Sound, State};
     use stage_game::{Input, Keys, OnDisplay};
     use stage_hal::{panels, Display};
-    use ugame10_demo as _;
+    use ugame10_demo::bench::{NullPin, NullSpi};
 
     /// Marks the start (`id` > 0) or the end (`id` == 0) of a section.
     #[no_mangle]
@@ -52,36 +49,6 @@ mod bench {
         black_box(ok);
         loop {
             cortex_m::asm::nop();
-        }
-    }
-
-    /// An SPI device that discards what it is sent.
-    struct NullSpi;
-
-    impl spi::ErrorType for NullSpi {
-        type Error = Infallible;
-    }
-
-    impl SpiDevice for NullSpi {
-        fn transaction(&mut self, operations: &mut [Operation<'_, u8>]) -> Result<(), Infallible> {
-            black_box(operations);
-            Ok(())
-        }
-    }
-
-    /// A pin that does nothing.
-    struct NullPin;
-
-    impl digital::ErrorType for NullPin {
-        type Error = Infallible;
-    }
-
-    impl OutputPin for NullPin {
-        fn set_low(&mut self) -> Result<(), Infallible> {
-            Ok(())
-        }
-        fn set_high(&mut self) -> Result<(), Infallible> {
-            Ok(())
         }
     }
 

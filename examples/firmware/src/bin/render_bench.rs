@@ -28,12 +28,11 @@ mod bench {
     use atsamd_hal as _;
     use cortex_m_rt::entry;
     use display_interface_spi::SPIInterface;
-    use embedded_hal::digital::{self, OutputPin};
-    use embedded_hal::spi::{self, Operation, SpiDevice};
     use stage_core::{Layer, RenderParams, WireColor};
     use stage_hal::buttons::Keys;
     use stage_hal::{panels, Display};
     use ugame10_demo::assets::Assets;
+    use ugame10_demo::bench::{NullPin, NullSpi};
     use ugame10_demo::game::Game;
 
     /// Marks the start (`id` > 0) or the end (`id` == 0) of a section.
@@ -50,36 +49,6 @@ mod bench {
         black_box(ok);
         loop {
             cortex_m::asm::nop();
-        }
-    }
-
-    /// An SPI device that discards what it is sent.
-    struct NullSpi;
-
-    impl spi::ErrorType for NullSpi {
-        type Error = Infallible;
-    }
-
-    impl SpiDevice for NullSpi {
-        fn transaction(&mut self, operations: &mut [Operation<'_, u8>]) -> Result<(), Infallible> {
-            black_box(operations);
-            Ok(())
-        }
-    }
-
-    /// A pin that does nothing.
-    struct NullPin;
-
-    impl digital::ErrorType for NullPin {
-        type Error = Infallible;
-    }
-
-    impl OutputPin for NullPin {
-        fn set_low(&mut self) -> Result<(), Infallible> {
-            Ok(())
-        }
-        fn set_high(&mut self) -> Result<(), Infallible> {
-            Ok(())
         }
     }
 
