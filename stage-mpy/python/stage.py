@@ -465,6 +465,16 @@ def _loader(filename):
     return None
 
 
+def _move(self, x, y, z=None):
+    """Places the top-left corner at (x, y); `z` is stored, not used. (The
+    `move` of Grid and Text.)"""
+    self.x = x
+    self.y = y
+    if z is not None:
+        self.z = z
+    self.layer.move(int(x), int(y))
+
+
 class Grid:
     """A `width` x `height` map of the bank's tiles (16x16 pixels each).
 
@@ -497,13 +507,7 @@ class Grid:
             raise ValueError("tile must be 0..15, not %r" % (tile,))
         self.buffer[i] = (b & 0xF0 | tile) if x & 1 else (b & 0x0F | tile << 4)
 
-    def move(self, x, y, z=None):
-        """Places the top-left corner at (x, y); `z` is stored, not used."""
-        self.x = x
-        self.y = y
-        if z is not None:
-            self.z = z
-        self.layer.move(int(x), int(y))
+    move = _move
 
 
 class WallGrid(Grid):
@@ -630,13 +634,7 @@ class Text:
             code |= 0x80
         self.buffer[i] = code
 
-    def move(self, x, y, z=None):
-        """Places the top-left corner at (x, y); `z` is stored, not used."""
-        self.x = x
-        self.y = y
-        if z is not None:
-            self.z = z
-        self.layer.move(int(x), int(y))
+    move = _move
 
     def cursor(self, x=None, y=None):
         """Sets the column (x) and row (y) where `text` writes next.

@@ -79,6 +79,21 @@ class PanelError(Exception):
 # ------------------------------------------------------------------ time
 
 
+class Device:
+    """What the stand-ins for CircuitPython's devices share: `deinit()`
+    (nothing to release unless a subclass says so) and use as a context
+    manager, which deinits at the end."""
+
+    def deinit(self):
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.deinit()
+
+
 class Clock:
     """Virtual time, in integer microseconds from the start of the run."""
 

@@ -3,7 +3,7 @@
 import _headless
 
 
-class AnalogIn:
+class AnalogIn(_headless.Device):
     """JOYSTICK_X reads 0 with LEFT held, 65535 with RIGHT, else 32768;
     JOYSTICK_Y the same with UP and DOWN; other pins read 32768."""
 
@@ -22,15 +22,6 @@ class AnalogIn:
         if name == "JOYSTICK_Y":
             return 0 if keys & k["UP"] else 65535 if keys & k["DOWN"] else 32768
         return 32768
-
-    def deinit(self):
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.deinit()
 
 
 class AnalogOut:

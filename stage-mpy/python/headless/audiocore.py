@@ -1,7 +1,9 @@
 """audiocore for the headless console: samples that remember their file."""
 
+import _headless
 
-class WaveFile:
+
+class WaveFile(_headless.Device):
     """A WAV sample read from an open file (or, in CircuitPython 9, a path)."""
 
     def __init__(self, file, buffer=None):
@@ -9,15 +11,6 @@ class WaveFile:
         self.sample_rate = 22050
         self.bits_per_sample = 16
         self.channel_count = 1
-
-    def deinit(self):
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.deinit()
 
 
 class RawSample:

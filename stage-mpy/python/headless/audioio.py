@@ -3,7 +3,7 @@
 import _headless
 
 
-class AudioOut:
+class AudioOut(_headless.Device):
     """Records each play() in _headless.audio.sounds (never muted)."""
 
     def __init__(self, left_channel=None, right_channel=None, quiescent_value=0x8000):
@@ -29,9 +29,3 @@ class AudioOut:
 
     def deinit(self):
         self.playing = False
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.deinit()

@@ -1,7 +1,9 @@
 """busio for the headless console: buses nothing answers on."""
 
+import _headless
 
-class _Bus:
+
+class _Bus(_headless.Device):
     def __init__(self, *args, **kwargs):
         pass
 
@@ -22,15 +24,6 @@ class _Bus:
 
     def readinto(self, buf, *args, **kwargs):
         pass
-
-    def deinit(self):
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.deinit()
 
 
 class SPI(_Bus):

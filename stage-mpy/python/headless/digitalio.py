@@ -1,5 +1,7 @@
 """digitalio for the headless console: button pins read the scripted keys."""
 
+import _headless
+
 
 class Direction:
     INPUT = "INPUT"
@@ -16,7 +18,7 @@ class DriveMode:
     OPEN_DRAIN = "OPEN_DRAIN"
 
 
-class DigitalInOut:
+class DigitalInOut(_headless.Device):
     """An input reads its button (low when pressed, unless pulled down); an
     output keeps the value written."""
 
@@ -44,12 +46,3 @@ class DigitalInOut:
     @value.setter
     def value(self, v):
         self._value = bool(v)
-
-    def deinit(self):
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.deinit()

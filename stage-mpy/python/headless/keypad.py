@@ -61,7 +61,7 @@ class EventQueue:
         return len(self) > 0
 
 
-class _Scanner:
+class _Scanner(_headless.Device):
     def __init__(self, key_bits):
         self._bits = key_bits
         self.key_count = len(key_bits)
@@ -83,12 +83,6 @@ class _Scanner:
     def deinit(self):
         if self._listener in _headless.listeners:
             _headless.listeners.remove(self._listener)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.deinit()
 
 
 class Keys(_Scanner):

@@ -1,12 +1,14 @@
 """neopixel for the headless console: the colours are kept, nothing lights."""
 
+import _headless
+
 GRB = "GRB"
 RGB = "RGB"
 GRBW = "GRBW"
 RGBW = "RGBW"
 
 
-class NeoPixel:
+class NeoPixel(_headless.Device):
     def __init__(self, pin, n, bpp=3, brightness=1.0, auto_write=True, pixel_order=None):
         self.pin = pin
         self.n = n
@@ -32,12 +34,3 @@ class NeoPixel:
 
     def show(self):
         self.shows += 1
-
-    def deinit(self):
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.deinit()
